@@ -1,0 +1,13 @@
+namespace CleanAgent.Application.Agents;
+
+public sealed record AgentDto(
+    Guid Id,
+    string Name,
+    string Prompt,
+    string? LlmModel,
+    string? SttModel,
+    string? TtsModel,
+    string? TtsVoice,
+    string? FallbackReply,
+    DateTime CreatedAt,
+    DateTime UpdatedAt);

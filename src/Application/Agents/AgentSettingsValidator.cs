@@ -1,0 +1,23 @@
+using FluentValidation;
+
+namespace CleanAgent.Application.Agents;
+
+/// <summary>The rules every write of an agent's settings obeys.</summary>
+internal static class AgentSettingsRules
+{
+    public const int MaxNameLength = 200;
+    public const int MaxPromptLength = 32_000;
+    public const int MaxModelLength = 200;
+
+    public static void AddAgentRules<T>(this AbstractValidator<T> validator, Func<T, string?> name, Func<T, string?> prompt,
+        Func<T, string?> llmModel, Func<T, string?> sttModel, Func<T, string?> ttsModel, Func<T, string?> ttsVoice, Func<T, string?> fallbackReply)
+    {
+        validator.RuleFor(x => name(x)).NotEmpty().MaximumLength(MaxNameLength).OverridePropertyName("name");
+        validator.RuleFor(x => prompt(x)).NotEmpty().MaximumLength(MaxPromptLength).OverridePropertyName("prompt");
+        validator.RuleFor(x => llmModel(x)).MaximumLength(MaxModelLength).OverridePropertyName("llmModel");
+        validator.RuleFor(x => sttModel(x)).MaximumLength(MaxModelLength).OverridePropertyName("sttModel");
+        validator.RuleFor(x => ttsModel(x)).MaximumLength(MaxModelLength).OverridePropertyName("ttsModel");
+        validator.RuleFor(x => ttsVoice(x)).MaximumLength(MaxModelLength).OverridePropertyName("ttsVoice");
+        validator.RuleFor(x => fallbackReply(x)).MaximumLength(4096).OverridePropertyName("fallbackReply");
+    }
+}

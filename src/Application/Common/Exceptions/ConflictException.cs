@@ -1,0 +1,3 @@
+namespace CleanAgent.Application.Common.Exceptions;
+
+public sealed class ConflictException(string message) : Exception(message);

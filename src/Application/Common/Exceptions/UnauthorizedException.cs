@@ -1,0 +1,3 @@
+namespace CleanAgent.Application.Common.Exceptions;
+
+public sealed class UnauthorizedException(string message) : Exception(message);

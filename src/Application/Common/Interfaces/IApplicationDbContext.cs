@@ -1,0 +1,22 @@
+using CleanAgent.Domain.Agents;
+using CleanAgent.Domain.Conversations;
+using CleanAgent.Domain.Numbers;
+using Microsoft.EntityFrameworkCore;
+
+namespace CleanAgent.Application.Common.Interfaces;
+
+public interface IApplicationDbContext
+{
+    DbSet<Agent> Agents { get; }
+    DbSet<KnowledgeDocument> KnowledgeDocuments { get; }
+    DbSet<KnowledgeChunk> KnowledgeChunks { get; }
+    DbSet<WhatsAppNumber> WhatsAppNumbers { get; }
+    DbSet<Conversation> Conversations { get; }
+    DbSet<Message> Messages { get; }
+    DbSet<PendingStatusUpdate> PendingStatusUpdates { get; }
+
+    Task<int> SaveChangesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Forgets every tracked change, so that a failed unit of work can be tried again from fresh reads.</summary>
+    void DiscardChanges();
+}

@@ -1,0 +1,16 @@
+namespace CleanAgent.Application.Conversations;
+
+public sealed record ConversationDto(
+    Guid Id,
+    Guid WhatsAppNumberId,
+    string CustomerKey,
+    string? CustomerWaId,
+    string? CustomerUserId,
+    string? CustomerName,
+    DateTime CreatedAt,
+    DateTime LastMessageAt,
+    DateTime? LastInboundAt,
+    int InboundCount,
+    int OutboundCount,
+    bool ReplyPending,
+    string? LastReplyError);

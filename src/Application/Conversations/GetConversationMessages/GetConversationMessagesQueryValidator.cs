@@ -1,0 +1,12 @@
+using FluentValidation;
+
+namespace CleanAgent.Application.Conversations.GetConversationMessages;
+
+internal sealed class GetConversationMessagesQueryValidator : AbstractValidator<GetConversationMessagesQuery>
+{
+    public GetConversationMessagesQueryValidator()
+    {
+        RuleFor(x => x.Page).GreaterThanOrEqualTo(1).OverridePropertyName("page");
+        RuleFor(x => x.PageSize).InclusiveBetween(1, 1000).OverridePropertyName("pageSize");
+    }
+}

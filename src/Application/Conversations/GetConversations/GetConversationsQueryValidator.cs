@@ -1,0 +1,12 @@
+using FluentValidation;
+
+namespace CleanAgent.Application.Conversations.GetConversations;
+
+internal sealed class GetConversationsQueryValidator : AbstractValidator<GetConversationsQuery>
+{
+    public GetConversationsQueryValidator()
+    {
+        RuleFor(x => x.Page).GreaterThanOrEqualTo(1).OverridePropertyName("page");
+        RuleFor(x => x.PageSize).InclusiveBetween(1, 200).OverridePropertyName("pageSize");
+    }
+}

@@ -1,0 +1,15 @@
+using FluentValidation;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CleanAgent.Application;
+
+public static class DependencyInjection
+{
+    /// <summary>Registers the validators; the mediator itself is generated and registered by the WebApi.</summary>
+    public static IServiceCollection AddApplication(this IServiceCollection services)
+    {
+        services.AddValidatorsFromAssemblyContaining(typeof(DependencyInjection), includeInternalTypes: true);
+        services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+}

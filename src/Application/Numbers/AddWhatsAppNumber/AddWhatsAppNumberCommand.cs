@@ -1,0 +1,48 @@
+using CleanAgent.Application.Common.Exceptions;
+using CleanAgent.Application.Common.Interfaces;
+using CleanAgent.Domain.Numbers;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace CleanAgent.Application.Numbers.AddWhatsAppNumber;
+
+public sealed record AddWhatsAppNumberCommand(
+    string? PhoneNumber,
+    string? DisplayName,
+    string? PhoneNumberId,
+    string? Status = null,
+    Guid? AgentId = null,
+    string? AppId = null,
+    string? AppSecret = null,
+    string? BusinessId = null,
+    string? AccessToken = null,
+    string? GraphApiVersion = null) : ICommand<WhatsAppNumberDto>, IWhatsAppNumberFields;
+
+internal sealed class AddWhatsAppNumberCommandHandler(
+    IApplicationDbContext db, ISecretProtector protector, IPublicUrls urls, TimeProvider time)
+    : ICommandHandler<AddWhatsAppNumberCommand, WhatsAppNumberDto>
+{
+    public async ValueTask<WhatsAppNumberDto> Handle(AddWhatsAppNumberCommand command, CancellationToken cancellationToken)
+    {
+        var phoneNumberId = command.PhoneNumberId!.Trim();
+        if (await db.WhatsAppNumbers.AnyAsync(n => n.PhoneNumberId == phoneNumberId, cancellationToken))
+        {
+            throw new ConflictException($"A WhatsApp number with Phone Number ID {phoneNumberId} is already added.");
+        }
+
+        var number = WhatsAppNumber.Add(command.ToSettings(), time.GetUtcNow().UtcDateTime);
+        number.StoreSecrets(command, protector);
+        db.WhatsAppNumbers.Add(number);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Two adds raced past the check above; the unique index kept one of them.
+            throw new ConflictException($"A WhatsApp number with Phone Number ID {phoneNumberId} is already added.");
+        }
+
+        return WhatsAppNumberDto.From(number, urls.WebhookUrl);
+    }
+}

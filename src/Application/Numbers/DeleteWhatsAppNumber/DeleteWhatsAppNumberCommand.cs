@@ -1,0 +1,24 @@
+using CleanAgent.Application.Common.Exceptions;
+using CleanAgent.Application.Common.Interfaces;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace CleanAgent.Application.Numbers.DeleteWhatsAppNumber;
+
+/// <summary>Removes a number with its conversations and messages.</summary>
+public sealed record DeleteWhatsAppNumberCommand(Guid Id) : ICommand;
+
+internal sealed class DeleteWhatsAppNumberCommandHandler(IApplicationDbContext db) : ICommandHandler<DeleteWhatsAppNumberCommand>
+{
+    public async ValueTask<Unit> Handle(DeleteWhatsAppNumberCommand command, CancellationToken cancellationToken)
+    {
+        var number = await db.WhatsAppNumbers.FindAsync([command.Id], cancellationToken)
+            ?? throw new NotFoundException("WhatsApp number", command.Id);
+        await db.Messages.Where(m => m.WhatsAppNumberId == command.Id).ExecuteDeleteAsync(cancellationToken);
+        await db.PendingStatusUpdates.Where(s => s.WhatsAppNumberId == command.Id).ExecuteDeleteAsync(cancellationToken);
+        await db.Conversations.Where(c => c.WhatsAppNumberId == command.Id).ExecuteDeleteAsync(cancellationToken);
+        db.WhatsAppNumbers.Remove(number);
+        await db.SaveChangesAsync(cancellationToken);
+        return Unit.Value;
+    }
+}

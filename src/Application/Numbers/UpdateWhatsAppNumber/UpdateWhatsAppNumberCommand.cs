@@ -1,0 +1,53 @@
+using System.Text.Json.Serialization;
+using CleanAgent.Application.Common.Exceptions;
+using CleanAgent.Application.Common.Interfaces;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace CleanAgent.Application.Numbers.UpdateWhatsAppNumber;
+
+/// <summary>Replaces a number's settings. Omitted (null or empty) secrets keep the stored ones.</summary>
+public sealed record UpdateWhatsAppNumberCommand(
+    string? PhoneNumber,
+    string? DisplayName,
+    string? PhoneNumberId,
+    string? Status = null,
+    Guid? AgentId = null,
+    string? AppId = null,
+    string? AppSecret = null,
+    string? BusinessId = null,
+    string? AccessToken = null,
+    string? GraphApiVersion = null) : ICommand<WhatsAppNumberDto>, IWhatsAppNumberFields
+{
+    [JsonIgnore]
+    public Guid Id { get; init; }
+}
+
+internal sealed class UpdateWhatsAppNumberCommandHandler(
+    IApplicationDbContext db, ISecretProtector protector, IPublicUrls urls, TimeProvider time)
+    : ICommandHandler<UpdateWhatsAppNumberCommand, WhatsAppNumberDto>
+{
+    public async ValueTask<WhatsAppNumberDto> Handle(UpdateWhatsAppNumberCommand command, CancellationToken cancellationToken)
+    {
+        var number = await db.WhatsAppNumbers.FindAsync([command.Id], cancellationToken)
+            ?? throw new NotFoundException("WhatsApp number", command.Id);
+        var phoneNumberId = command.PhoneNumberId!.Trim();
+        if (await db.WhatsAppNumbers.AnyAsync(n => n.PhoneNumberId == phoneNumberId && n.Id != command.Id, cancellationToken))
+        {
+            throw new ConflictException($"Another WhatsApp number already has Phone Number ID {phoneNumberId}.");
+        }
+
+        number.Update(command.ToSettings(), time.GetUtcNow().UtcDateTime);
+        number.StoreSecrets(command, protector);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            throw new ConflictException($"Another WhatsApp number already has Phone Number ID {phoneNumberId}.");
+        }
+
+        return WhatsAppNumberDto.From(number, urls.WebhookUrl);
+    }
+}

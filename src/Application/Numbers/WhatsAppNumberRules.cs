@@ -1,0 +1,85 @@
+using CleanAgent.Application.Common.Interfaces;
+using CleanAgent.Domain.Numbers;
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+
+namespace CleanAgent.Application.Numbers;
+
+/// <summary>The fields of the guide's "Add WhatsApp Number" form, shared by add and update.</summary>
+public interface IWhatsAppNumberFields
+{
+    string? PhoneNumber { get; }
+    string? DisplayName { get; }
+    string? PhoneNumberId { get; }
+    string? Status { get; }
+    Guid? AgentId { get; }
+    string? AppId { get; }
+    string? AppSecret { get; }
+    string? BusinessId { get; }
+    string? AccessToken { get; }
+    string? GraphApiVersion { get; }
+}
+
+internal static class WhatsAppNumberRules
+{
+    public static void AddNumberRules<T>(this AbstractValidator<T> validator, IApplicationDbContext db, TimeProvider time)
+        where T : IWhatsAppNumberFields
+    {
+        validator.RuleFor(x => x.PhoneNumber).NotEmpty()
+            .Must(p => Domain.Common.PhoneNumber.TryParse(p, out _))
+            .WithMessage("'{PropertyValue}' is not a valid phone number; write it with its country code, e.g. +1-234-567-8900.")
+            .OverridePropertyName("phoneNumber");
+        validator.RuleFor(x => x.DisplayName).NotEmpty().MaximumLength(200).OverridePropertyName("displayName");
+        validator.RuleFor(x => x.PhoneNumberId).NotEmpty().MaximumLength(32)
+            .Matches("^[0-9]+$").WithMessage("Phone Number ID is the numeric id from WhatsApp → Getting Started, e.g. 123456789012345.")
+            .OverridePropertyName("phoneNumberId");
+        validator.RuleFor(x => x.BusinessId).MaximumLength(32)
+            .Matches("^[0-9]+$").When(x => !string.IsNullOrEmpty(x.BusinessId))
+            .WithMessage("Business ID is the numeric id from Business Settings.")
+            .OverridePropertyName("businessId");
+        validator.RuleFor(x => x.AppId).MaximumLength(32)
+            .Matches("^[0-9]+$").When(x => !string.IsNullOrEmpty(x.AppId))
+            .WithMessage("App ID is the numeric id from Settings → Basic.")
+            .OverridePropertyName("appId");
+        validator.RuleFor(x => x.Status)
+            .Must(s => s is null || Enum.TryParse<NumberStatus>(s, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(s, out _))
+            .WithMessage("Status must be 'Active' or 'Inactive'.")
+            .OverridePropertyName("status");
+        validator.RuleFor(x => x.GraphApiVersion)
+            .Must(v => string.IsNullOrEmpty(v) || Domain.Common.GraphApiVersion.HasValidShape(v))
+            .WithMessage("Graph API version must look like v24.0.")
+            .Must(v => string.IsNullOrEmpty(v) || !Domain.Common.GraphApiVersion.IsExpired(v, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)))
+            .WithMessage(v => $"Graph API version {v.GraphApiVersion} has expired; use {Domain.Common.GraphApiVersion.Default} or later.")
+            .OverridePropertyName("graphApiVersion");
+        validator.RuleFor(x => x.AppSecret).MaximumLength(256).OverridePropertyName("appSecret");
+        validator.RuleFor(x => x.AccessToken).MaximumLength(4096).OverridePropertyName("accessToken");
+        validator.RuleFor(x => x.AgentId)
+            .MustAsync(async (id, ct) => id is null || await db.Agents.AnyAsync(a => a.Id == id, ct))
+            .WithMessage("No agent has the id '{PropertyValue}'.")
+            .OverridePropertyName("agentId");
+    }
+
+    public static WhatsAppNumberSettings ToSettings(this IWhatsAppNumberFields fields) => new(
+        Domain.Common.PhoneNumber.Parse(fields.PhoneNumber),
+        fields.DisplayName!,
+        fields.PhoneNumberId!,
+        fields.Status is null ? NumberStatus.Active : Enum.Parse<NumberStatus>(fields.Status, ignoreCase: true),
+        fields.AgentId,
+        fields.AppId,
+        fields.BusinessId,
+        fields.GraphApiVersion);
+
+    public static void StoreSecrets(this WhatsAppNumber number, IWhatsAppNumberFields fields, ISecretProtector protector)
+    {
+        if (!string.IsNullOrEmpty(fields.AppSecret))
+        {
+            number.ReplaceAppSecret(protector.Protect(fields.AppSecret));
+        }
+
+        if (!string.IsNullOrEmpty(fields.AccessToken))
+        {
+            var token = fields.AccessToken;
+            number.ReplaceAccessToken(protector.Protect(token), token.Length > 8 ? token[^4..] : null);
+        }
+    }
+}

@@ -1,0 +1,7 @@
+namespace CleanAgent.Domain.Conversations;
+
+public enum MessageDirection
+{
+    Inbound,
+    Outbound,
+}

@@ -1,0 +1,7 @@
+namespace CleanAgent.Domain.Numbers;
+
+public enum NumberStatus
+{
+    Active,
+    Inactive,
+}

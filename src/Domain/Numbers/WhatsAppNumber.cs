@@ -1,0 +1,107 @@
+using CleanAgent.Domain.Common;
+
+namespace CleanAgent.Domain.Numbers;
+
+/// <summary>
+/// A WhatsApp Business number with its own Meta credentials. The secrets are held only in protected
+/// (encrypted) form; the domain never sees them in clear.
+/// </summary>
+public sealed class WhatsAppNumber
+{
+    private WhatsAppNumber()
+    {
+        PhoneNumber = null!;
+        DisplayName = string.Empty;
+        PhoneNumberId = string.Empty;
+        GraphApiVersion = Common.GraphApiVersion.Default;
+    }
+
+    public Guid Id { get; private set; }
+    public PhoneNumber PhoneNumber { get; private set; }
+    public string DisplayName { get; private set; }
+
+    /// <summary>Meta's id of the number; webhooks are routed by it.</summary>
+    public string PhoneNumberId { get; private set; }
+
+    public NumberStatus Status { get; private set; }
+    public Guid? AgentId { get; private set; }
+    public string? AppId { get; private set; }
+    public string? BusinessId { get; private set; }
+    public string GraphApiVersion { get; private set; }
+    public string? ProtectedAppSecret { get; private set; }
+    public string? ProtectedAccessToken { get; private set; }
+    public string? AccessTokenLast4 { get; private set; }
+
+    /// <summary>The last error Meta reported for this number in a webhook, for operators to see.</summary>
+    public string? LastWebhookError { get; private set; }
+
+    public DateTime? LastWebhookErrorAt { get; private set; }
+    public DateTime CreatedAt { get; private set; }
+    public DateTime UpdatedAt { get; private set; }
+
+    public bool HasAppSecret => ProtectedAppSecret is not null;
+    public bool HasAccessToken => ProtectedAccessToken is not null;
+
+    public static WhatsAppNumber Add(WhatsAppNumberSettings settings, DateTime now)
+    {
+        var number = new WhatsAppNumber { Id = Guid.CreateVersion7(), CreatedAt = now };
+        number.Update(settings, now);
+        return number;
+    }
+
+    public void Update(WhatsAppNumberSettings settings, DateTime now)
+    {
+        PhoneNumber = settings.PhoneNumber;
+        DisplayName = settings.DisplayName.Trim();
+        PhoneNumberId = settings.PhoneNumberId.Trim();
+        Status = settings.Status;
+        AgentId = settings.AgentId;
+        AppId = Blank(settings.AppId);
+        BusinessId = Blank(settings.BusinessId);
+        GraphApiVersion = Blank(settings.GraphApiVersion) ?? Common.GraphApiVersion.Default;
+        UpdatedAt = now;
+    }
+
+    /// <summary>Replaces the app secret; <c>null</c> keeps the stored one.</summary>
+    public void ReplaceAppSecret(string? protectedAppSecret)
+    {
+        if (protectedAppSecret is not null)
+        {
+            ProtectedAppSecret = protectedAppSecret;
+        }
+    }
+
+    /// <summary>Replaces the access token; <c>null</c> keeps the stored one.</summary>
+    public void ReplaceAccessToken(string? protectedAccessToken, string? last4)
+    {
+        if (protectedAccessToken is not null)
+        {
+            ProtectedAccessToken = protectedAccessToken;
+            AccessTokenLast4 = last4;
+        }
+    }
+
+    public void UnlinkAgent(DateTime now)
+    {
+        AgentId = null;
+        UpdatedAt = now;
+    }
+
+    public void RecordWebhookError(string error, DateTime now)
+    {
+        LastWebhookError = error.Length > 1000 ? error[..1000] : error;
+        LastWebhookErrorAt = now;
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
+
+public sealed record WhatsAppNumberSettings(
+    PhoneNumber PhoneNumber,
+    string DisplayName,
+    string PhoneNumberId,
+    NumberStatus Status,
+    Guid? AgentId,
+    string? AppId,
+    string? BusinessId,
+    string? GraphApiVersion);

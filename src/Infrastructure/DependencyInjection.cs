@@ -1,0 +1,73 @@
+using CleanAgent.Application.Common.Interfaces;
+using CleanAgent.Infrastructure.Persistence;
+using CleanAgent.Infrastructure.Security;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.SqlServer;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CleanAgent.Infrastructure;
+
+public static class DependencyInjection
+{
+    public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
+    {
+        var provider = DatabaseSettings.ParseProvider(configuration["Database:Provider"]);
+        var connectionString = configuration.GetConnectionString("CleanAgent") is { Length: > 0 } cs ? cs : DatabaseSettings.DefaultConnectionString;
+
+        switch (provider)
+        {
+            case DatabaseProvider.PostgreSql:
+                services.AddDbContext<AppDbContext, PostgresAppDbContext>(o => o.UseNpgsql(connectionString));
+                break;
+            case DatabaseProvider.SqlServer:
+                services.AddDbContext<AppDbContext, SqlServerAppDbContext>(o => o.UseSqlServer(connectionString, s => s.EnableRetryOnFailure()));
+                break;
+            default:
+                services.AddDbContext<AppDbContext, SqliteAppDbContext>(o => o.UseSqlite(connectionString));
+                break;
+        }
+
+        services.AddScoped<IApplicationDbContext>(sp => sp.GetRequiredService<AppDbContext>());
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+
+        services.AddDataProtection()
+            .SetApplicationName("CleanAgent")
+            .PersistKeysToDbContext<AppDbContext>();
+        services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
+
+        services.AddHangfire(config =>
+        {
+            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+            switch (provider)
+            {
+                case DatabaseProvider.PostgreSql:
+                    config.UsePostgreSqlStorage(
+                        c => c.UseNpgsqlConnection(connectionString),
+                        new PostgreSqlStorageOptions { EnableLongPolling = true, PrepareSchemaIfNecessary = true });
+                    break;
+                case DatabaseProvider.SqlServer:
+                    config.UseSqlServerStorage(connectionString, new SqlServerStorageOptions
+                    {
+                        // A zero poll interval makes workers wait on the queue instead of polling every 15 s.
+                        QueuePollInterval = TimeSpan.Zero,
+                        SlidingInvisibilityTimeout = TimeSpan.FromMinutes(5),
+                        UseRecommendedIsolationLevel = true,
+                        DisableGlobalLocks = true,
+                    });
+                    break;
+                default:
+                    config.UseInMemoryStorage();
+                    break;
+            }
+        });
+        services.AddHangfireServer(o => o.WorkerCount = Math.Max(4, Environment.ProcessorCount * 2));
+
+        return services;
+    }
+}

@@ -1,0 +1,20 @@
+using CleanAgent.Domain.Agents;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CleanAgent.Infrastructure.Persistence.Configurations;
+
+internal sealed class AgentConfiguration : IEntityTypeConfiguration<Agent>
+{
+    public void Configure(EntityTypeBuilder<Agent> builder)
+    {
+        builder.HasKey(a => a.Id);
+        builder.Property(a => a.Id).ValueGeneratedNever();
+        builder.Property(a => a.Name).HasMaxLength(200).IsRequired();
+        builder.Property(a => a.Prompt).IsRequired();
+        builder.Property(a => a.LlmModel).HasMaxLength(200);
+        builder.Property(a => a.SttModel).HasMaxLength(200);
+        builder.Property(a => a.TtsModel).HasMaxLength(200);
+        builder.Property(a => a.TtsVoice).HasMaxLength(200);
+    }
+}

@@ -1,0 +1,27 @@
+using CleanAgent.Domain.Conversations;
+using CleanAgent.Domain.Numbers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CleanAgent.Infrastructure.Persistence.Configurations;
+
+internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conversation>
+{
+    public void Configure(EntityTypeBuilder<Conversation> builder)
+    {
+        builder.HasKey(c => c.Id);
+        builder.Property(c => c.Id).ValueGeneratedNever();
+        builder.Property(c => c.CustomerKey).HasMaxLength(128).IsRequired();
+        builder.Property(c => c.CustomerWaId).HasMaxLength(32);
+        builder.Property(c => c.CustomerUserId).HasMaxLength(128);
+        builder.Property(c => c.CustomerName).HasMaxLength(256);
+        builder.Property(c => c.LastReplyError).HasMaxLength(1000);
+        builder.Property(c => c.Version).IsConcurrencyToken();
+        builder.Ignore(c => c.Recipient);
+        builder.HasIndex(c => new { c.WhatsAppNumberId, c.CustomerKey }).IsUnique();
+        builder.HasIndex(c => new { c.WhatsAppNumberId, c.LastMessageAt });
+        builder.HasIndex(c => c.LastMessageAt);
+        builder.HasIndex(c => c.ReplyPending);
+        builder.HasOne<WhatsAppNumber>().WithMany().HasForeignKey(c => c.WhatsAppNumberId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,44 @@
+using CleanAgent.Domain.Conversations;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CleanAgent.Infrastructure.Persistence.Configurations;
+
+internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
+{
+    public void Configure(EntityTypeBuilder<Message> builder)
+    {
+        builder.HasKey(m => m.Id);
+        builder.Property(m => m.Id).ValueGeneratedNever();
+        builder.Property(m => m.Direction).HasConversion<string>().HasMaxLength(16);
+        builder.Property(m => m.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(m => m.WhatsAppMessageId).HasMaxLength(256);
+        builder.Property(m => m.Type).HasMaxLength(64).IsRequired();
+        builder.Property(m => m.MediaId).HasMaxLength(256);
+        builder.Property(m => m.MimeType).HasMaxLength(256);
+        builder.Property(m => m.Sha256).HasMaxLength(256);
+        builder.Property(m => m.FileName).HasMaxLength(512);
+        builder.Property(m => m.ContextMessageId).HasMaxLength(256);
+        builder.Property(m => m.ErrorCode).HasMaxLength(32);
+        builder.Property(m => m.ErrorTitle).HasMaxLength(1000);
+
+        // A redelivered webhook can never store the same message twice.
+        builder.HasIndex(m => new { m.WhatsAppNumberId, m.WhatsAppMessageId }).IsUnique();
+        builder.HasIndex(m => new { m.ConversationId, m.Timestamp });
+        builder.HasOne<Conversation>().WithMany().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class PendingStatusUpdateConfiguration : IEntityTypeConfiguration<PendingStatusUpdate>
+{
+    public void Configure(EntityTypeBuilder<PendingStatusUpdate> builder)
+    {
+        builder.HasKey(s => s.Id);
+        builder.Property(s => s.Id).ValueGeneratedNever();
+        builder.Property(s => s.WhatsAppMessageId).HasMaxLength(256).IsRequired();
+        builder.Property(s => s.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(s => s.ErrorCode).HasMaxLength(32);
+        builder.Property(s => s.ErrorTitle).HasMaxLength(1000);
+        builder.HasIndex(s => new { s.WhatsAppNumberId, s.WhatsAppMessageId });
+    }
+}

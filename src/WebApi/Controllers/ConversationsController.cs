@@ -1,0 +1,30 @@
+using CleanAgent.Application.Common.Models;
+using CleanAgent.Application.Conversations;
+using CleanAgent.Application.Conversations.GetConversationMessages;
+using CleanAgent.Application.Conversations.GetConversations;
+using Mediator;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CleanAgent.WebApi.Controllers;
+
+/// <summary>Conversation history: one conversation per number and customer.</summary>
+[ApiController]
+[Authorize]
+[Route("api/conversations")]
+[Produces("application/json")]
+public sealed class ConversationsController(ISender sender) : ControllerBase
+{
+    /// <summary>Conversations, most recently active first.</summary>
+    [HttpGet]
+    public async Task<PagedList<ConversationDto>> List(
+        [FromQuery] Guid? whatsAppNumberId, [FromQuery] int page = 1, [FromQuery] int pageSize = 20, CancellationToken cancellationToken = default) =>
+        await sender.Send(new GetConversationsQuery(whatsAppNumberId, page, pageSize), cancellationToken);
+
+    /// <summary>A conversation's messages, oldest first.</summary>
+    [HttpGet("{id:guid}/messages")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
+    public async Task<IReadOnlyList<MessageDto>> Messages(
+        Guid id, [FromQuery] int page = 1, [FromQuery] int pageSize = 100, CancellationToken cancellationToken = default) =>
+        await sender.Send(new GetConversationMessagesQuery(id, page, pageSize), cancellationToken);
+}

@@ -1,0 +1,87 @@
+using System.Text.Json.Serialization;
+using CleanAgent.Application.Agents.CreateAgent;
+using CleanAgent.Application.Common.Behaviors;
+using CleanAgent.Application.Common.Interfaces;
+using CleanAgent.WebApi.Infrastructure;
+using Mediator;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.OpenApi;
+
+namespace CleanAgent.WebApi;
+
+internal static class DependencyInjection
+{
+    public static IServiceCollection AddWebApi(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddMediator((MediatorOptions options) =>
+        {
+            options.ServiceLifetime = ServiceLifetime.Scoped;
+            options.Assemblies = [typeof(CreateAgentCommand)];
+            options.PipelineBehaviors = [typeof(UnhandledExceptionBehavior<,>), typeof(ValidationBehavior<,>), typeof(PerformanceBehavior<,>)];
+        });
+
+        services.AddControllers()
+            .AddJsonOptions(o => o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsSetup.Customize);
+        services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        services.AddHttpContextAccessor();
+        services.AddScoped<IPublicUrls, PublicUrls>();
+
+        services.Configure<ApiKeyOptions>(o => o.ApiKeys.AddRange(ReadApiKeys(configuration, environment)));
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization();
+
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(c =>
+        {
+            c.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "CleanAgent admin API",
+                Version = "v1",
+                Description = "Agents, WhatsApp numbers and conversations. Click Authorize and enter an admin key (X-Api-Key).",
+            });
+            c.AddSecurityDefinition(ApiKeyAuthenticationHandler.SchemeName, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = ApiKeyAuthenticationHandler.HeaderName,
+                Description = "An admin key from Admin:ApiKeys.",
+            });
+            c.AddSecurityRequirement(document => new OpenApiSecurityRequirement
+            {
+                [new OpenApiSecuritySchemeReference(ApiKeyAuthenticationHandler.SchemeName, document)] = [],
+            });
+            var xml = Path.Combine(AppContext.BaseDirectory, "CleanAgent.WebApi.xml");
+            if (File.Exists(xml))
+            {
+                c.IncludeXmlComments(xml);
+            }
+        });
+
+        return services;
+    }
+
+    private static List<string> ReadApiKeys(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var section = configuration.GetSection("Admin:ApiKeys");
+        var keys = section.GetChildren().Select(c => c.Value).Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!).ToList();
+        if (keys.Count == 0 && !string.IsNullOrWhiteSpace(section.Value))
+        {
+            keys.AddRange(section.Value.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+
+        if (keys.Count == 0)
+        {
+            if (!environment.IsDevelopment())
+            {
+                throw new InvalidOperationException(
+                    "No admin API key is configured. Set Admin:ApiKeys (environment: Admin__ApiKeys__0=<a long random key>) before starting CleanAgent outside Development.");
+            }
+
+            keys.Add(ApiKeyOptions.DevelopmentKey);
+        }
+
+        return keys;
+    }
+}

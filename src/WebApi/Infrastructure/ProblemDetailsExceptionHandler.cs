@@ -1,0 +1,71 @@
+using System.Text.Json;
+using CleanAgent.Application.Common.Exceptions;
+using CleanAgent.Domain.Common;
+using FluentValidation;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CleanAgent.WebApi.Infrastructure;
+
+/// <summary>The one place where exceptions become RFC 9457 problem details.</summary>
+internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ProblemDetails details = exception switch
+        {
+            ValidationException validation => new ValidationProblemDetails(
+                validation.Errors
+                    .GroupBy(e => CamelCase(e.PropertyName))
+                    .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray()))
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "One or more fields are invalid.",
+            },
+            DomainException domain => new ValidationProblemDetails(
+                new Dictionary<string, string[]> { [domain.Field] = [domain.Message] })
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "One or more fields are invalid.",
+            },
+            NotFoundException notFound => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found", Detail = notFound.Message },
+            ConflictException conflict => new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict", Detail = conflict.Message },
+            UnauthorizedException unauthorized => new ProblemDetails { Status = StatusCodes.Status401Unauthorized, Title = "Unauthorized", Detail = unauthorized.Message },
+            BadHttpRequestException badRequest => new ProblemDetails
+            {
+                Status = badRequest.StatusCode,
+                Title = badRequest.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request",
+                Detail = badRequest.Message,
+            },
+            JsonException => new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Bad request", Detail = "The body is not valid JSON." },
+            _ => new ProblemDetails
+            {
+                Status = StatusCodes.Status500InternalServerError,
+                Title = "An unexpected error occurred.",
+                Detail = "The error was logged; no details are given here.",
+            },
+        };
+
+        httpContext.Response.StatusCode = details.Status ?? StatusCodes.Status500InternalServerError;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = details,
+            Exception = exception,
+        });
+    }
+
+    private static string CamelCase(string name) =>
+        string.IsNullOrEmpty(name) || char.IsLower(name[0]) ? name : char.ToLowerInvariant(name[0]) + name[1..];
+}
+
+internal static class ProblemDetailsSetup
+{
+    public static void Customize(ProblemDetailsContext context)
+    {
+        context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+        var activity = context.HttpContext.Features.Get<IHttpActivityFeature>()?.Activity;
+        context.ProblemDetails.Extensions.TryAdd("traceId", activity?.Id ?? context.HttpContext.TraceIdentifier);
+    }
+}
