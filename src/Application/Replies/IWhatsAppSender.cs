@@ -1,0 +1,34 @@
+namespace CleanAgent.Application.Replies;
+
+/// <summary>Sends messages through Meta's WhatsApp Cloud API with one number's own credentials.</summary>
+public interface IWhatsAppSender
+{
+    /// <summary>Sends one text message (at most 4096 characters), as a reply to <paramref name="replyToWamid"/> when given.</summary>
+    Task<SendResult> SendTextAsync(SenderNumber number, string to, string text, string? replyToWamid, CancellationToken cancellationToken);
+
+    /// <summary>Marks an inbound message read and shows the typing indicator. Best effort: failures are logged, not thrown.</summary>
+    Task MarkReadAsync(SenderNumber number, string wamid, CancellationToken cancellationToken);
+}
+
+/// <summary>What the sender needs of a number. <see cref="AccessToken"/> is in clear; null means "use the configured fallback token".</summary>
+public sealed record SenderNumber(string PhoneNumberId, string GraphApiVersion, string? AccessToken)
+{
+    public override string ToString() => $"SenderNumber {{ PhoneNumberId = {PhoneNumberId}, GraphApiVersion = {GraphApiVersion} }}";
+}
+
+/// <summary>The outcome of a send, in our terms (Meta's JSON never leaves Infrastructure).</summary>
+public abstract record SendResult
+{
+    private SendResult()
+    {
+    }
+
+    /// <summary>Meta accepted the message and gave it this wamid.</summary>
+    public sealed record Sent(string WhatsAppMessageId) : SendResult;
+
+    /// <summary>Worth trying again later (rate limit, Meta's transient errors, HTTP 5xx, time-out).</summary>
+    public sealed record RetryableFailure(string? Code, string Reason, TimeSpan? RetryAfter) : SendResult;
+
+    /// <summary>Trying again will not help (bad parameter, outside the 24-hour window, expired token…).</summary>
+    public sealed record PermanentFailure(string Code, string Title) : SendResult;
+}

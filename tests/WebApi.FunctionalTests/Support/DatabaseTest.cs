@@ -1,0 +1,31 @@
+namespace CleanAgent.WebApi.FunctionalTests.Support;
+
+/// <summary>
+/// A test that runs once per database. On PostgreSQL it is skipped, saying why, when no server
+/// was given, except under CI, where a missing server is a failure.
+/// </summary>
+public abstract class DatabaseTest<TApp>(TApp app) : IAsyncLifetime
+    where TApp : TestApp
+{
+    protected TApp App { get; } = app;
+
+    public Task InitializeAsync() => App.Available ? App.ResetAsync() : Task.CompletedTask;
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>Call first in every test: skips (or fails under CI) when the database is not available.</summary>
+    protected void RequireDatabase()
+    {
+        if (App.Available)
+        {
+            return;
+        }
+
+        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"CI must run the PostgreSQL tests: set {TestApp.PostgresVariable}.");
+        }
+
+        Skip.If(true, $"PostgreSQL tests skipped: set {TestApp.PostgresVariable} to a server's connection string to run them.");
+    }
+}

@@ -1,0 +1,155 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Respawn;
+
+namespace CleanAgent.WebApi.FunctionalTests.Support;
+
+public enum TestDatabase
+{
+    Sqlite,
+    PostgreSql,
+}
+
+/// <summary>
+/// The real CleanAgent app on a fresh database (a temporary SQLite file, or a new database on the
+/// PostgreSQL server named by <see cref="PostgresVariable"/>). Respawn empties it between tests.
+/// </summary>
+public class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string PostgresVariable = "CLEANAGENT_TEST_POSTGRES";
+    public const string ApiKey = "test-admin-key-0123456789";
+    public const string VerifyToken = "test-verify-token";
+
+    private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase);
+    private readonly string _name = "cleanagent_test_" + Guid.NewGuid().ToString("N")[..12];
+    private Respawner? _respawner;
+    private string? _sqlitePath;
+
+    protected TestApp(TestDatabase database) => Database = database;
+
+    public TestDatabase Database { get; }
+
+    /// <summary>False when the PostgreSQL server for the tests was not given.</summary>
+    public bool Available => Database == TestDatabase.Sqlite || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(PostgresVariable));
+
+    public string ConnectionString { get; private set; } = string.Empty;
+
+    public FakeLogCollector Logs => Services.GetFakeLogCollector();
+
+    /// <summary>Settings for the app (e.g. the fake Graph API's URL); set them before the first request.</summary>
+    public IDictionary<string, string?> Settings => _settings;
+
+    public virtual async Task InitializeAsync()
+    {
+        if (!Available)
+        {
+            return;
+        }
+
+        if (Database == TestDatabase.Sqlite)
+        {
+            _sqlitePath = Path.Combine(Path.GetTempPath(), _name + ".db");
+            ConnectionString = $"Data Source={_sqlitePath};Pooling=False";
+        }
+        else
+        {
+            var server = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable(PostgresVariable));
+            await using (var admin = new NpgsqlConnection(server.ConnectionString))
+            {
+                await admin.OpenAsync();
+                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{_name}\"", admin);
+                await create.ExecuteNonQueryAsync();
+            }
+
+            server.Database = _name;
+            ConnectionString = server.ConnectionString;
+        }
+
+        _ = Server; // starts the host, which applies the migrations
+        await using var connection = await OpenConnectionAsync();
+        _respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
+        {
+            DbAdapter = Database == TestDatabase.Sqlite ? DbAdapter.Sqlite : DbAdapter.Postgres,
+            SchemasToInclude = Database == TestDatabase.Sqlite ? [] : ["public"],
+            TablesToIgnore = ["__EFMigrationsHistory", "__EFMigrationsLock", "DataProtectionKeys"],
+        });
+    }
+
+    /// <summary>Empties every table (the key ring excepted) so a test starts from nothing.</summary>
+    public async Task ResetAsync()
+    {
+        if (_respawner is null)
+        {
+            return;
+        }
+
+        await using var connection = await OpenConnectionAsync();
+        await _respawner.ResetAsync(connection);
+        Logs.Clear();
+    }
+
+    public async Task<System.Data.Common.DbConnection> OpenConnectionAsync()
+    {
+        System.Data.Common.DbConnection connection = Database == TestDatabase.Sqlite
+            ? new SqliteConnection(ConnectionString)
+            : new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    public HttpClient CreateAdminClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.UseSetting("Database:Provider", Database == TestDatabase.Sqlite ? "Sqlite" : "PostgreSql");
+        builder.UseSetting("ConnectionStrings:CleanAgent", ConnectionString);
+        builder.UseSetting("Admin:ApiKeys:0", ApiKey);
+        builder.UseSetting("Meta:VerifyToken", VerifyToken);
+        builder.UseSetting("PublicBaseUrl", "https://agents.example.com");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(logging => logging.AddFakeLogging(o => o.CollectRecordsForDisabledLogLevels = false));
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        if (_sqlitePath is not null)
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(_sqlitePath + suffix);
+            }
+        }
+
+        if (Database == TestDatabase.PostgreSql && Available)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection(Environment.GetEnvironmentVariable(PostgresVariable));
+            await admin.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_name}\" WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+}
+
+public sealed class SqliteApp() : TestApp(TestDatabase.Sqlite);
+
+public sealed class PostgresApp() : TestApp(TestDatabase.PostgreSql);
