@@ -12,6 +12,7 @@ public interface IReplyGenerator
 /// <param name="FallbackReply">What to say when nothing better can be said; null for a built-in line.</param>
 /// <param name="Knowledge">The knowledge chunks that best match the customer's latest messages, best first.</param>
 /// <param name="History">Earlier turns of the conversation, oldest first.</param>
+/// <param name="CustomerName">The customer's WhatsApp profile name, when known.</param>
 /// <param name="CustomerMessages">The unanswered customer messages this reply answers, oldest first, already rendered as text (e.g. "[image: caption]").</param>
 public sealed record ReplyRequest(
     string AgentPrompt,
