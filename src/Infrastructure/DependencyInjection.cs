@@ -1,4 +1,8 @@
 using CleanAgent.Application.Common.Interfaces;
+using CleanAgent.Application.Replies;
+using CleanAgent.Application.Webhooks;
+using CleanAgent.Infrastructure.Jobs;
+using CleanAgent.Infrastructure.Meta.Webhooks;
 using CleanAgent.Infrastructure.Persistence;
 using CleanAgent.Infrastructure.Security;
 using Hangfire;
@@ -38,6 +42,15 @@ public static class DependencyInjection
             .SetApplicationName("CleanAgent")
             .PersistKeysToDbContext<AppDbContext>();
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
+
+        services.AddSingleton<IWebhookPayloadReader, MetaWebhookPayloadReader>();
+        services.AddSingleton<IWebhookSignatureVerifier, HmacWebhookSignatureVerifier>();
+        services.AddSingleton<INumberDirectory, CachedNumberDirectory>();
+
+        services.Configure<ReplyOptions>(configuration.GetSection("WhatsApp"));
+        services.AddSingleton<IReplyScheduler, HangfireReplyScheduler>();
+        services.AddTransient<ReplyToConversationJob>();
+        services.AddHostedService<PendingReplySweeper>();
 
         services.AddHangfire(config =>
         {

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using CleanAgent.Application.Agents.CreateAgent;
 using CleanAgent.Application.Common.Behaviors;
 using CleanAgent.Application.Common.Interfaces;
+using CleanAgent.Application.Webhooks;
 using CleanAgent.WebApi.Infrastructure;
 using Mediator;
 using Microsoft.AspNetCore.Authentication;
@@ -26,6 +27,7 @@ internal static class DependencyInjection
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddHttpContextAccessor();
         services.AddScoped<IPublicUrls, PublicUrls>();
+        services.Configure<WebhookOptions>(configuration.GetSection("Meta"));
 
         services.Configure<ApiKeyOptions>(o => o.ApiKeys.AddRange(ReadApiKeys(configuration, environment)));
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)

@@ -32,6 +32,17 @@ public sealed class Conversation
     public DateTime? ReplyRequestedAt { get; private set; }
     public string? LastReplyError { get; private set; }
 
+    /// <summary>While set and in the future, one reply job holds the conversation; others leave it alone.</summary>
+    public DateTime? ReplyLeaseUntil { get; private set; }
+
+    /// <summary>Which job run holds the lease.</summary>
+    public Guid? ReplyLeaseOwner { get; private set; }
+
+    /// <summary>Failed attempts at the pending reply, and when the next may start (backoff).</summary>
+    public int ReplyAttempts { get; private set; }
+
+    public DateTime? ReplyRetryAt { get; private set; }
+
     /// <summary>Bumped on every change, so that two writers cannot both win.</summary>
     public int Version { get; private set; }
 
@@ -53,7 +64,8 @@ public sealed class Conversation
     /// <summary>Where Meta sends the answer: the phone number when known, else the business-scoped user id.</summary>
     public string Recipient => CustomerWaId ?? CustomerUserId ?? CustomerKey;
 
-    public void RecordInbound(Message message, string? customerName, string? userId, DateTime now)
+    /// <summary>Counts an inbound message; asks for a reply when the message wants one and the number answers.</summary>
+    public void RecordInbound(Message message, string? customerName, string? userId, bool answering, DateTime now)
     {
         if (!string.IsNullOrWhiteSpace(customerName))
         {
@@ -64,7 +76,7 @@ public sealed class Conversation
         InboundCount++;
         LastMessageAt = Max(LastMessageAt, message.Timestamp);
         LastInboundAt = LastInboundAt is null ? message.Timestamp : Max(LastInboundAt.Value, message.Timestamp);
-        if (message.NeedsReply)
+        if (message.NeedsReply && answering)
         {
             RequestReply(now);
         }
@@ -90,10 +102,47 @@ public sealed class Conversation
         Version++;
     }
 
+    /// <summary>Ends the pending reply (answered, or given up for the reason in <paramref name="error"/>) and frees the conversation.</summary>
     public void CompleteReply(string? error)
     {
         ReplyPending = false;
         LastReplyError = error;
+        ReplyLeaseUntil = null;
+        ReplyLeaseOwner = null;
+        ReplyAttempts = 0;
+        ReplyRetryAt = null;
+        Version++;
+    }
+
+    /// <summary>True while a job other than <paramref name="owner"/> holds the conversation.</summary>
+    public bool IsLeasedByOther(Guid owner, DateTime now) => ReplyLeaseUntil is { } until && until > now && ReplyLeaseOwner != owner;
+
+    public bool HoldsLease(Guid owner, DateTime now) => ReplyLeaseOwner == owner && ReplyLeaseUntil is { } until && until > now;
+
+    /// <summary>Takes (or renews) the conversation for one reply job until <paramref name="until"/>.</summary>
+    public void ClaimReply(Guid owner, DateTime until)
+    {
+        ReplyLeaseOwner = owner;
+        ReplyLeaseUntil = until;
+        Version++;
+    }
+
+    /// <summary>Frees the conversation at once, e.g. at start-up when no other instance can hold it.</summary>
+    public void ReleaseLease()
+    {
+        ReplyLeaseOwner = null;
+        ReplyLeaseUntil = null;
+        Version++;
+    }
+
+    /// <summary>Records a failed attempt: the lease is freed and the next attempt waits for the backoff.</summary>
+    public void DeferReply(string error, DateTime retryAt)
+    {
+        ReplyLeaseUntil = null;
+        ReplyLeaseOwner = null;
+        ReplyAttempts++;
+        ReplyRetryAt = retryAt;
+        LastReplyError = error.Length > 1000 ? error[..1000] : error;
         Version++;
     }
 

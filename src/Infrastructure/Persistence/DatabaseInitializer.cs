@@ -11,5 +11,12 @@ public static class DatabaseInitializer
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         await db.Database.MigrateAsync(cancellationToken);
+
+        if (db is SqliteAppDbContext)
+        {
+            // SQLite serves one instance: a lease still set at start-up belongs to a process that died.
+            await db.Conversations.Where(c => c.ReplyLeaseUntil != null)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.ReplyLeaseUntil, (DateTime?)null).SetProperty(c => c.ReplyLeaseOwner, (Guid?)null), cancellationToken);
+        }
     }
 }

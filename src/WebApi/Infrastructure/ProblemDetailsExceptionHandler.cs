@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CleanAgent.Application.Common.Exceptions;
+using CleanAgent.Application.Webhooks;
 using CleanAgent.Domain.Common;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
@@ -37,6 +38,10 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
                 Status = badRequest.StatusCode,
                 Title = badRequest.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request",
                 Detail = badRequest.Message,
+            },
+            InvalidWebhookPayloadException invalid => new ProblemDetails
+            {
+                Status = StatusCodes.Status400BadRequest, Title = "Not a WhatsApp webhook payload", Detail = invalid.Message,
             },
             JsonException => new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Bad request", Detail = "The body is not valid JSON." },
             _ => new ProblemDetails

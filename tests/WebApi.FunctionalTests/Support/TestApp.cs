@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using CleanAgent.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
@@ -101,6 +102,13 @@ public class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
             : new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         return connection;
+    }
+
+    /// <summary>Reads (or seeds) the database directly, as a check from outside the app's own code paths.</summary>
+    public async Task<T> WithDbAsync<T>(Func<AppDbContext, Task<T>> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<AppDbContext>());
     }
 
     public HttpClient CreateAdminClient()

@@ -1,5 +1,6 @@
 using CleanAgent.Application.Common.Exceptions;
 using CleanAgent.Application.Common.Interfaces;
+using CleanAgent.Application.Webhooks;
 using CleanAgent.Domain.Numbers;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -19,7 +20,7 @@ public sealed record AddWhatsAppNumberCommand(
     string? GraphApiVersion = null) : ICommand<WhatsAppNumberDto>, IWhatsAppNumberFields;
 
 internal sealed class AddWhatsAppNumberCommandHandler(
-    IApplicationDbContext db, ISecretProtector protector, IPublicUrls urls, TimeProvider time)
+    IApplicationDbContext db, ISecretProtector protector, IPublicUrls urls, INumberDirectory directory, TimeProvider time)
     : ICommandHandler<AddWhatsAppNumberCommand, WhatsAppNumberDto>
 {
     public async ValueTask<WhatsAppNumberDto> Handle(AddWhatsAppNumberCommand command, CancellationToken cancellationToken)
@@ -43,6 +44,7 @@ internal sealed class AddWhatsAppNumberCommandHandler(
             throw new ConflictException($"A WhatsApp number with Phone Number ID {phoneNumberId} is already added.");
         }
 
+        directory.Invalidate();
         return WhatsAppNumberDto.From(number, urls.WebhookUrl);
     }
 }

@@ -1,5 +1,6 @@
 using CleanAgent.Application.Common.Exceptions;
 using CleanAgent.Application.Common.Interfaces;
+using CleanAgent.Application.Webhooks;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,7 +9,7 @@ namespace CleanAgent.Application.Numbers.DeleteWhatsAppNumber;
 /// <summary>Removes a number with its conversations and messages.</summary>
 public sealed record DeleteWhatsAppNumberCommand(Guid Id) : ICommand;
 
-internal sealed class DeleteWhatsAppNumberCommandHandler(IApplicationDbContext db) : ICommandHandler<DeleteWhatsAppNumberCommand>
+internal sealed class DeleteWhatsAppNumberCommandHandler(IApplicationDbContext db, INumberDirectory directory) : ICommandHandler<DeleteWhatsAppNumberCommand>
 {
     public async ValueTask<Unit> Handle(DeleteWhatsAppNumberCommand command, CancellationToken cancellationToken)
     {
@@ -19,6 +20,7 @@ internal sealed class DeleteWhatsAppNumberCommandHandler(IApplicationDbContext d
         await db.Conversations.Where(c => c.WhatsAppNumberId == command.Id).ExecuteDeleteAsync(cancellationToken);
         db.WhatsAppNumbers.Remove(number);
         await db.SaveChangesAsync(cancellationToken);
+        directory.Invalidate();
         return Unit.Value;
     }
 }

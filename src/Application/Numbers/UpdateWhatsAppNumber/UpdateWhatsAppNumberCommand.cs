@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using CleanAgent.Application.Common.Exceptions;
 using CleanAgent.Application.Common.Interfaces;
+using CleanAgent.Application.Webhooks;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,7 +25,7 @@ public sealed record UpdateWhatsAppNumberCommand(
 }
 
 internal sealed class UpdateWhatsAppNumberCommandHandler(
-    IApplicationDbContext db, ISecretProtector protector, IPublicUrls urls, TimeProvider time)
+    IApplicationDbContext db, ISecretProtector protector, IPublicUrls urls, INumberDirectory directory, TimeProvider time)
     : ICommandHandler<UpdateWhatsAppNumberCommand, WhatsAppNumberDto>
 {
     public async ValueTask<WhatsAppNumberDto> Handle(UpdateWhatsAppNumberCommand command, CancellationToken cancellationToken)
@@ -48,6 +49,7 @@ internal sealed class UpdateWhatsAppNumberCommandHandler(
             throw new ConflictException($"Another WhatsApp number already has Phone Number ID {phoneNumberId}.");
         }
 
+        directory.Invalidate();
         return WhatsAppNumberDto.From(number, urls.WebhookUrl);
     }
 }

@@ -171,10 +171,22 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<int>("OutboundCount")
                         .HasColumnType("integer");
 
+                    b.Property<int>("ReplyAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("ReplyLeaseOwner")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("ReplyLeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<bool>("ReplyPending")
                         .HasColumnType("boolean");
 
                     b.Property<DateTime?>("ReplyRequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("ReplyRetryAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("Version")

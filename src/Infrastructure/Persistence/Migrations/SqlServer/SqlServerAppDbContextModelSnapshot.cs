@@ -171,10 +171,22 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<int>("OutboundCount")
                         .HasColumnType("int");
 
+                    b.Property<int>("ReplyAttempts")
+                        .HasColumnType("int");
+
+                    b.Property<Guid?>("ReplyLeaseOwner")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime?>("ReplyLeaseUntil")
+                        .HasColumnType("datetime2");
+
                     b.Property<bool>("ReplyPending")
                         .HasColumnType("bit");
 
                     b.Property<DateTime?>("ReplyRequestedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("ReplyRetryAt")
                         .HasColumnType("datetime2");
 
                     b.Property<int>("Version")

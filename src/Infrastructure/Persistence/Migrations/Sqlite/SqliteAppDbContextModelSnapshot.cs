@@ -166,10 +166,22 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<int>("OutboundCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("ReplyAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ReplyLeaseOwner")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReplyLeaseUntil")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("ReplyPending")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("ReplyRequestedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReplyRetryAt")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Version")

@@ -158,6 +158,10 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.SqlServer
                     ReplyPending = table.Column<bool>(type: "bit", nullable: false),
                     ReplyRequestedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
                     LastReplyError = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
+                    ReplyLeaseUntil = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    ReplyLeaseOwner = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    ReplyAttempts = table.Column<int>(type: "int", nullable: false),
+                    ReplyRetryAt = table.Column<DateTime>(type: "datetime2", nullable: true),
                     Version = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>

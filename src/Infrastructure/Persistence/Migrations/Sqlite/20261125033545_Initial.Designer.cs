@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAppDbContext))]
-    [Migration("20261125032151_Initial")]
+    [Migration("20261125033545_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -169,10 +169,22 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<int>("OutboundCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("ReplyAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ReplyLeaseOwner")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReplyLeaseUntil")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("ReplyPending")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("ReplyRequestedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReplyRetryAt")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Version")

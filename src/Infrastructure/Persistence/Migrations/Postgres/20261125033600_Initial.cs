@@ -159,6 +159,10 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
                     ReplyPending = table.Column<bool>(type: "boolean", nullable: false),
                     ReplyRequestedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     LastReplyError = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    ReplyLeaseUntil = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    ReplyLeaseOwner = table.Column<Guid>(type: "uuid", nullable: true),
+                    ReplyAttempts = table.Column<int>(type: "integer", nullable: false),
+                    ReplyRetryAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     Version = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>

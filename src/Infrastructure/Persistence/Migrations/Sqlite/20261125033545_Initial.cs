@@ -158,6 +158,10 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
                     ReplyPending = table.Column<bool>(type: "INTEGER", nullable: false),
                     ReplyRequestedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     LastReplyError = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    ReplyLeaseUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ReplyLeaseOwner = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ReplyAttempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    ReplyRetryAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>

@@ -1,0 +1,472 @@
+using CleanAgent.Application.Common.Interfaces;
+using CleanAgent.Domain.Agents;
+using CleanAgent.Domain.Conversations;
+using CleanAgent.Domain.Numbers;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CleanAgent.Application.Replies.ReplyToConversation;
+
+/// <summary>
+/// Answers every unanswered customer message of a conversation, in one reply. Safe to run twice:
+/// a lease keeps one job at a time on a conversation, and the answer is stored before it is sent,
+/// so a retry sends what is unsent instead of asking the model again.
+/// </summary>
+public sealed record ReplyToConversationCommand(Guid ConversationId) : ICommand;
+
+internal sealed partial class ReplyToConversationCommandHandler(
+    IApplicationDbContext db,
+    IWhatsAppSender sender,
+    IReplyGenerator generator,
+    IKnowledgeSearch knowledge,
+    ISecretProtector protector,
+    IOptions<ReplyOptions> options,
+    TimeProvider time,
+    ILogger<ReplyToConversationCommandHandler> logger) : ICommandHandler<ReplyToConversationCommand>
+{
+    /// <summary>How long a job holds a conversation without renewing; a crashed instance's work is taken over after it.</summary>
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
+
+    private readonly Guid _owner = Guid.NewGuid();
+    private const int MaxRounds = 10;
+    private const int MaxConflicts = 20;
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(30);
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    public async ValueTask<Unit> Handle(ReplyToConversationCommand command, CancellationToken cancellationToken)
+    {
+        var id = command.ConversationId;
+        if (!await ClaimAsync(id, cancellationToken))
+        {
+            return Unit.Value;
+        }
+
+        try
+        {
+            for (var round = 0; round < MaxRounds; round++)
+            {
+                if (await RoundAsync(id, cancellationToken) == Outcome.Done)
+                {
+                    return Unit.Value;
+                }
+            }
+
+            throw new ReplyDeferredException("Customers kept writing while the reply was produced; the rest is answered by the next attempt.");
+        }
+        catch (LeaseLostException)
+        {
+            LogLeaseLost(logger, id);
+            return Unit.Value;
+        }
+        catch (Exception ex) when (ex is not ReplyFailedException)
+        {
+            // Free the conversation at once (else the lease would hold it for minutes) and wait for the backoff.
+            await DeferAsync(id, ex is ReplyDeferredException ? ex.Message : $"Unexpected {ex.GetType().Name}: {ex.Message}");
+            throw;
+        }
+    }
+
+    private enum Outcome
+    {
+        Continue,
+        Done,
+    }
+
+    /// <summary>Takes the conversation's lease; false when there is nothing to do or another job has it.</summary>
+    private async Task<bool> ClaimAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var claimed = false;
+        await MutateConversationAsync(id, c =>
+        {
+            if (!c.ReplyPending || c.IsLeasedByOther(_owner, Now) || c.ReplyRetryAt > Now)
+            {
+                return false;
+            }
+
+            c.ClaimReply(_owner, Now + LeaseDuration);
+            claimed = true;
+            return true;
+        }, cancellationToken);
+        if (!claimed)
+        {
+            LogNotClaimed(logger, id);
+        }
+
+        return claimed;
+    }
+
+    /// <summary>One round: sends what is unsent, else answers what is unanswered, else frees the conversation.</summary>
+    private async Task<Outcome> RoundAsync(Guid id, CancellationToken cancellationToken)
+    {
+        db.DiscardChanges();
+        var conversation = await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (conversation is null)
+        {
+            return Outcome.Done;
+        }
+
+        var number = await db.WhatsAppNumbers.AsNoTracking().FirstAsync(n => n.Id == conversation.WhatsAppNumberId, cancellationToken);
+
+        var unsent = await db.Messages
+            .Where(m => m.ConversationId == id && m.Direction == MessageDirection.Outbound && m.Status == MessageStatus.Pending)
+            .OrderBy(m => m.CreatedAt).ThenBy(m => m.Id)
+            .ToListAsync(cancellationToken);
+        if (unsent.Count > 0)
+        {
+            await SendAsync(conversation, number, unsent, cancellationToken);
+            return Outcome.Continue;
+        }
+
+        var unanswered = await UnansweredAsync(id, cancellationToken);
+        if (unanswered.Count == 0)
+        {
+            return await TryCompleteAsync(id, null, cancellationToken) ? Outcome.Done : Outcome.Continue;
+        }
+
+        if (number.Status != NumberStatus.Active)
+        {
+            return await GiveUpAsync(id, unanswered, $"The number {number.DisplayName} is inactive.", cancellationToken);
+        }
+
+        var agent = await ResolveAgentAsync(number, cancellationToken);
+        if (agent is null)
+        {
+            LogNoAgent(logger, id, number.PhoneNumberId);
+            return await GiveUpAsync(id, unanswered, "No agent answers this number: link an agent to it or set WhatsApp:DefaultAgentId.", cancellationToken);
+        }
+
+        if (!conversation.IsWithinServiceWindow(Now))
+        {
+            var failed = Message.OutboundText(conversation, string.Empty, null, Now);
+            failed.MarkFailed("window_closed", "More than 24 hours had passed since the customer's last message; WhatsApp allows only template messages then.", Now);
+            db.Messages.Add(failed);
+            return await GiveUpAsync(id, unanswered, "The 24-hour customer service window had closed; no free-text reply was sent.", cancellationToken, failed);
+        }
+
+        var senderNumber = ToSender(number);
+        await sender.MarkReadAsync(senderNumber, unanswered[^1].WhatsAppMessageId!, cancellationToken);
+        await RenewLeaseAsync(id, cancellationToken);
+
+        var answer = await GenerateAsync(conversation, agent, unanswered, cancellationToken);
+
+        // A model slower than the lease may have let another job take over; then that job answers, not this one.
+        await RenewLeaseAsync(id, cancellationToken);
+        db.DiscardChanges();
+        unanswered = await UnansweredAsync(id, cancellationToken);
+        if (unanswered.Count == 0)
+        {
+            return Outcome.Continue;
+        }
+
+        // Stored before it is sent: if the process dies now, the next attempt sends this answer instead of writing another.
+        var replyTo = unanswered.Count > 1 ? unanswered[^1].WhatsAppMessageId : null;
+        var outbound = new List<Message>();
+        foreach (var part in MessageSplitter.Split(answer))
+        {
+            var message = Message.OutboundText(conversation, part, outbound.Count == 0 ? replyTo : null, Now);
+            db.Messages.Add(message);
+            outbound.Add(message);
+        }
+
+        foreach (var message in unanswered)
+        {
+            message.MarkAnswered(Now);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await SendAsync(conversation, number, outbound, cancellationToken);
+        return Outcome.Continue;
+    }
+
+    private Task<List<Message>> UnansweredAsync(Guid id, CancellationToken cancellationToken) =>
+        db.Messages
+            .Where(m => m.ConversationId == id && m.Direction == MessageDirection.Inbound && m.NeedsReply && m.AnsweredAt == null)
+            .OrderBy(m => m.Timestamp).ThenBy(m => m.Id)
+            .ToListAsync(cancellationToken);
+
+    private async Task<string> GenerateAsync(Conversation conversation, Agent agent, List<Message> unanswered, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var answeredIds = unanswered.Select(m => m.Id).ToList();
+        var history = await db.Messages.AsNoTracking()
+            .Where(m => m.ConversationId == conversation.Id && !answeredIds.Contains(m.Id) && m.Status != MessageStatus.Failed
+                && m.Type != "reaction" && (m.Direction == MessageDirection.Outbound || m.AnsweredAt != null))
+            .OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id)
+            .Take(settings.HistoryMessages)
+            .ToListAsync(cancellationToken);
+        history.Reverse();
+        var turns = history
+            .Select(m => new ChatTurn(m.Direction == MessageDirection.Inbound, m.Direction == MessageDirection.Inbound ? InboundRendering.Render(m) : m.Text ?? string.Empty))
+            .ToList();
+
+        var query = string.Join("\n", unanswered.Select(m => m.Text).Where(t => !string.IsNullOrWhiteSpace(t)));
+        var matches = query.Length == 0 ? [] : await knowledge.SearchAsync(agent.Id, query, settings.KnowledgeTokenBudget, cancellationToken);
+        var customerMessages = unanswered.Select(InboundRendering.Render).ToList();
+
+        string answer;
+        try
+        {
+            answer = await generator.GenerateAsync(
+                new ReplyRequest(agent.Prompt, agent.LlmModel, agent.FallbackReply, matches, turns, customerMessages, conversation.CustomerName),
+                cancellationToken);
+        }
+        catch (ReplyGenerationException ex)
+        {
+            LogModelFailed(logger, conversation.Id, ex.Message);
+            throw new ReplyDeferredException($"The model could not answer: {ex.Message}", ex);
+        }
+
+        return string.IsNullOrWhiteSpace(answer) ? throw new ReplyDeferredException("The model returned an empty answer.") : answer;
+    }
+
+    private async Task SendAsync(Conversation conversation, WhatsAppNumber number, List<Message> parts, CancellationToken cancellationToken)
+    {
+        var senderNumber = ToSender(number);
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var part = Track(parts[i]);
+            var result = await SendWithShortWaitsAsync(senderNumber, conversation.Recipient, part, cancellationToken);
+            switch (result)
+            {
+                case SendResult.Sent sent:
+                    part.MarkSent(sent.WhatsAppMessageId, Now);
+                    await ApplyEarlyStatusesAsync(part, cancellationToken);
+                    await db.SaveChangesAsync(cancellationToken);
+                    await MutateConversationAsync(conversation.Id, c =>
+                    {
+                        c.RecordOutbound(part);
+                        c.ClaimReply(_owner, Now + LeaseDuration);
+                        return true;
+                    }, cancellationToken);
+                    break;
+
+                case SendResult.PermanentFailure failure:
+                    var failedParts = parts.Skip(i).Select(Track).ToList();
+                    foreach (var unsentPart in failedParts)
+                    {
+                        unsentPart.MarkFailed(failure.Code, failure.Title, Now);
+                    }
+
+                    await db.SaveChangesAsync(cancellationToken);
+                    var error = $"Meta refused the reply: error {failure.Code}, {failure.Title}";
+                    await MutateConversationAsync(conversation.Id, c =>
+                    {
+                        failedParts.ForEach(c.RecordOutbound);
+                        c.CompleteReply(error);
+                        return true;
+                    }, cancellationToken);
+                    LogPermanentFailure(logger, conversation.Id, failure.Code, failure.Title);
+                    if (failure.Code == "190")
+                    {
+                        LogExpiredToken(logger, number.PhoneNumberId);
+                    }
+
+                    throw new ReplyFailedException(error);
+
+                case SendResult.RetryableFailure retry:
+                    throw new ReplyDeferredException($"Meta could not take the reply now ({retry.Code ?? "no code"}: {retry.Reason})");
+            }
+        }
+    }
+
+    /// <summary>Saving the conversation forgets tracked messages; this takes one back before it is changed.</summary>
+    private Message Track(Message message)
+    {
+        if (!db.Messages.Local.Contains(message))
+        {
+            db.Messages.Attach(message);
+        }
+
+        return message;
+    }
+
+    /// <summary>A short Retry-After is waited out here; a longer one goes back to the job's backoff.</summary>
+    private async Task<SendResult> SendWithShortWaitsAsync(SenderNumber number, string to, Message part, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var result = await sender.SendTextAsync(number, to, part.Text ?? string.Empty, part.ContextMessageId, cancellationToken);
+            if (result is SendResult.RetryableFailure { RetryAfter: { } wait } && wait <= TimeSpan.FromSeconds(5) && attempt < 3)
+            {
+                await Task.Delay(wait, time, cancellationToken);
+                continue;
+            }
+
+            return result;
+        }
+    }
+
+    private async Task ApplyEarlyStatusesAsync(Message message, CancellationToken cancellationToken)
+    {
+        var early = await db.PendingStatusUpdates
+            .Where(p => p.WhatsAppNumberId == message.WhatsAppNumberId && p.WhatsAppMessageId == message.WhatsAppMessageId)
+            .OrderBy(p => p.Timestamp)
+            .ToListAsync(cancellationToken);
+        foreach (var status in early)
+        {
+            status.ApplyTo(message);
+            db.PendingStatusUpdates.Remove(status);
+        }
+    }
+
+    private async Task<Agent?> ResolveAgentAsync(WhatsAppNumber number, CancellationToken cancellationToken)
+    {
+        var agentId = number.AgentId ?? options.Value.DefaultAgentId;
+        return agentId is null ? null : await db.Agents.AsNoTracking().FirstOrDefaultAsync(a => a.Id == agentId, cancellationToken);
+    }
+
+    private async Task<Outcome> GiveUpAsync(Guid id, List<Message> unanswered, string reason, CancellationToken cancellationToken, Message? failed = null)
+    {
+        foreach (var message in unanswered)
+        {
+            message.MarkAnswered(Now);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        if (failed is not null)
+        {
+            await MutateConversationAsync(id, c =>
+            {
+                c.RecordOutbound(failed);
+                return true;
+            }, cancellationToken);
+        }
+
+        LogGaveUp(logger, id, reason);
+        return await TryCompleteAsync(id, reason, cancellationToken) ? Outcome.Done : Outcome.Continue;
+    }
+
+    /// <summary>Frees the conversation, unless a customer message arrived meanwhile (then the caller goes round again).</summary>
+    private async Task<bool> TryCompleteAsync(Guid id, string? error, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxConflicts; attempt++)
+        {
+            db.DiscardChanges();
+            var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+            if (conversation is null)
+            {
+                return true;
+            }
+
+            // Read after the conversation: a webhook that commits a message later also bumps its version, and the save below fails.
+            if (await db.Messages.AnyAsync(
+                    m => m.ConversationId == id && m.Direction == MessageDirection.Inbound && m.NeedsReply && m.AnsweredAt == null,
+                    cancellationToken))
+            {
+                return false;
+            }
+
+            conversation.CompleteReply(error);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return true;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                LogConflict(logger, id);
+            }
+        }
+
+        throw new ReplyDeferredException("The conversation kept changing; it is finished by the next attempt.");
+    }
+
+    private Task RenewLeaseAsync(Guid id, CancellationToken cancellationToken) =>
+        MutateConversationAsync(id, c =>
+        {
+            if (c.IsLeasedByOther(_owner, Now) || (c.ReplyLeaseOwner != _owner && c.ReplyLeaseOwner is not null))
+            {
+                throw new LeaseLostException();
+            }
+
+            c.ClaimReply(_owner, Now + LeaseDuration);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Another job took the conversation over; this one stops without touching it.</summary>
+    private sealed class LeaseLostException() : Exception("Another job took the conversation over.");
+
+    /// <summary>Loads the conversation fresh, applies a change and saves it, again from fresh values if a webhook changed it meanwhile.</summary>
+    private async Task MutateConversationAsync(Guid id, Func<Conversation, bool> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxConflicts; attempt++)
+        {
+            db.DiscardChanges();
+            var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+            if (conversation is null || !change(conversation))
+            {
+                return;
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                LogConflict(logger, id);
+            }
+        }
+
+        throw new ReplyDeferredException("The conversation kept changing; it is finished by the next attempt.");
+    }
+
+    private async Task DeferAsync(Guid id, string error)
+    {
+        try
+        {
+            await MutateConversationAsync(id, c =>
+            {
+                if (c.ReplyLeaseOwner != _owner && c.ReplyLeaseOwner is not null)
+            {
+                return false;
+            }
+
+            var delay = TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, 10 * Math.Pow(2, c.ReplyAttempts)));
+                c.DeferReply(error, Now + delay);
+                return true;
+            }, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is DbUpdateException or ReplyDeferredException or InvalidOperationException)
+        {
+            // The lease runs out by itself; the sweeper takes the conversation up again then.
+            LogDeferFailed(logger, id, ex.GetType().Name);
+        }
+    }
+
+    private SenderNumber ToSender(WhatsAppNumber number) => new(
+        number.PhoneNumberId,
+        number.GraphApiVersion,
+        number.ProtectedAccessToken is null ? null : protector.Unprotect(number.ProtectedAccessToken));
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Conversation {ConversationId} needs no reply now or another job is answering it")]
+    private static partial void LogNotClaimed(ILogger logger, Guid conversationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {ConversationId} was taken over by another job while the model was writing; this job stops")]
+    private static partial void LogLeaseLost(ILogger logger, Guid conversationId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Conversation {ConversationId} changed while it was answered; reading it again")]
+    private static partial void LogConflict(ILogger logger, Guid conversationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {ConversationId} on phone_number_id {PhoneNumberId} has no agent: link one or set WhatsApp:DefaultAgentId")]
+    private static partial void LogNoAgent(ILogger logger, Guid conversationId, string phoneNumberId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {ConversationId} not answered: {Reason}")]
+    private static partial void LogGaveUp(ILogger logger, Guid conversationId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The model failed for conversation {ConversationId}: {Error}; it will be tried again")]
+    private static partial void LogModelFailed(ILogger logger, Guid conversationId, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Meta refused the reply in conversation {ConversationId}: error {Code} {Title}")]
+    private static partial void LogPermanentFailure(ILogger logger, Guid conversationId, string code, string title);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The access token of phone_number_id {PhoneNumberId} has expired or was revoked (Meta error 190): an operator must set a new token on the number")]
+    private static partial void LogExpiredToken(ILogger logger, string phoneNumberId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the failed attempt of conversation {ConversationId} ({Error}); its lease runs out by itself")]
+    private static partial void LogDeferFailed(ILogger logger, Guid conversationId, string error);
+}

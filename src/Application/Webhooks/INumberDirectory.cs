@@ -1,0 +1,20 @@
+using CleanAgent.Domain.Numbers;
+
+namespace CleanAgent.Application.Webhooks;
+
+/// <summary>
+/// Finds the numbers a webhook is for, by Meta's phone_number_id, with their app secrets in clear.
+/// Cached, because it stands before every acknowledgement to Meta.
+/// </summary>
+public interface INumberDirectory
+{
+    Task<IReadOnlyDictionary<string, KnownNumber>> FindAsync(IEnumerable<string> phoneNumberIds, CancellationToken cancellationToken);
+
+    /// <summary>Forgets what is cached, after a number was added, changed or removed.</summary>
+    void Invalidate();
+}
+
+public sealed record KnownNumber(Guid Id, string PhoneNumberId, NumberStatus Status, string? AppSecret)
+{
+    public override string ToString() => $"KnownNumber {{ Id = {Id}, PhoneNumberId = {PhoneNumberId}, Status = {Status} }}";
+}

@@ -1,0 +1,286 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using CleanAgent.Application.Webhooks;
+using CleanAgent.Domain.Conversations;
+
+namespace CleanAgent.Infrastructure.Meta.Webhooks;
+
+/// <summary>
+/// Reads Meta's WhatsApp Business Account webhook JSON. Lenient inside (a field of an odd type is
+/// skipped, a message type we have never seen is kept by name), strict about the outer shape.
+/// </summary>
+internal sealed class MetaWebhookPayloadReader : IWebhookPayloadReader
+{
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
+
+    public WebhookPayload Read(ReadOnlyMemory<byte> body)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, Options);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidWebhookPayloadException($"The body is not valid JSON: {ex.Message}");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new InvalidWebhookPayloadException("The body must be a JSON object with \"object\": \"whatsapp_business_account\".");
+            }
+
+            if (Str(root, "object") != "whatsapp_business_account")
+            {
+                throw new InvalidWebhookPayloadException("Only \"object\": \"whatsapp_business_account\" webhooks are accepted here.");
+            }
+
+            if (!root.TryGetProperty("entry", out var entries) || entries.ValueKind != JsonValueKind.Array)
+            {
+                throw new InvalidWebhookPayloadException("The payload has no \"entry\" array.");
+            }
+
+            var changes = new List<WebhookChange>();
+            foreach (var entry in entries.EnumerateArray())
+            {
+                if (entry.ValueKind != JsonValueKind.Object || !entry.TryGetProperty("changes", out var entryChanges) ||
+                    entryChanges.ValueKind != JsonValueKind.Array)
+                {
+                    continue;
+                }
+
+                foreach (var change in entryChanges.EnumerateArray())
+                {
+                    if (change.ValueKind == JsonValueKind.Object)
+                    {
+                        changes.Add(ReadChange(change));
+                    }
+                }
+            }
+
+            return new WebhookPayload(changes);
+        }
+    }
+
+    private static WebhookChange ReadChange(JsonElement change)
+    {
+        var field = Str(change, "field") ?? "unknown";
+        if (!change.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.Object)
+        {
+            return new WebhookChange(field, null, [], [], [], []);
+        }
+
+        var phoneNumberId = value.TryGetProperty("metadata", out var metadata) ? Str(metadata, "phone_number_id") : null;
+        return new WebhookChange(
+            field,
+            phoneNumberId,
+            Objects(value, "contacts").Select(ReadContact).ToList(),
+            Objects(value, "messages").Select(ReadMessage).ToList(),
+            Objects(value, "statuses").Select(ReadStatus).ToList(),
+            Objects(value, "errors").Select(DescribeError).ToList());
+    }
+
+    private static WebhookContact ReadContact(JsonElement contact)
+    {
+        var name = contact.TryGetProperty("profile", out var profile) ? Str(profile, "name") ?? Str(profile, "username") : null;
+        return new WebhookContact(Str(contact, "wa_id"), Str(contact, "user_id"), name);
+    }
+
+    private static WebhookStatus ReadStatus(JsonElement status)
+    {
+        var error = Objects(status, "errors").Select(e => (JsonElement?)e).FirstOrDefault();
+        return new WebhookStatus(
+            Str(status, "id"),
+            Str(status, "status") ?? string.Empty,
+            Timestamp(status),
+            Str(status, "recipient_id") ?? Str(status, "recipient_user_id"),
+            error is { } e ? Str(e, "code") : null,
+            error is { } e2 ? ErrorTitle(e2) : null);
+    }
+
+    private static WebhookMessage ReadMessage(JsonElement message)
+    {
+        var type = Str(message, "type") ?? "unknown";
+        var content = type switch
+        {
+            "text" => new InboundContent { Type = type, RawJson = message.GetRawText(), Text = Nested(message, "text", "body") },
+            "image" or "video" or "audio" or "voice" or "document" or "sticker" => Media(message, type),
+            "location" => Location(message),
+            "contacts" => Contacts(message),
+            "interactive" => Interactive(message),
+            "button" => new InboundContent
+            {
+                Type = type, RawJson = message.GetRawText(), Text = Nested(message, "button", "text") ?? Nested(message, "button", "payload"),
+            },
+            "reaction" => new InboundContent
+            {
+                Type = type, RawJson = message.GetRawText(), Text = Nested(message, "reaction", "emoji"),
+                ContextMessageId = Nested(message, "reaction", "message_id"),
+            },
+            "order" => Order(message),
+            "system" => new InboundContent { Type = type, RawJson = message.GetRawText(), Text = Nested(message, "system", "body") },
+            _ => new InboundContent { Type = type, RawJson = message.GetRawText(), Text = Nested(message, type, "body") ?? Nested(message, "text", "body") },
+        };
+
+        if (message.TryGetProperty("context", out var context) && context.ValueKind == JsonValueKind.Object)
+        {
+            content = content with
+            {
+                ContextMessageId = content.ContextMessageId ?? Str(context, "id"),
+                IsForwarded = Bool(context, "forwarded") || Bool(context, "frequently_forwarded"),
+            };
+        }
+
+        var error = Objects(message, "errors").Select(e => (JsonElement?)e).FirstOrDefault();
+        if (error is { } e)
+        {
+            content = content with { ErrorCode = Str(e, "code"), ErrorTitle = ErrorTitle(e) };
+        }
+
+        return new WebhookMessage(Str(message, "id"), Str(message, "from"), Str(message, "from_user_id"), Timestamp(message), content);
+    }
+
+    private static InboundContent Media(JsonElement message, string type)
+    {
+        message.TryGetProperty(type, out var media);
+        var isObject = media.ValueKind == JsonValueKind.Object;
+        var caption = isObject ? Str(media, "caption") : null;
+        return new InboundContent
+        {
+            Type = type,
+            RawJson = message.GetRawText(),
+            Text = caption,
+            Caption = caption,
+            MediaId = isObject ? Str(media, "id") : null,
+            MimeType = isObject ? Str(media, "mime_type") : null,
+            Sha256 = isObject ? Str(media, "sha256") : null,
+            FileName = isObject ? Str(media, "filename") : null,
+            IsVoice = type == "voice" || (isObject && Bool(media, "voice")),
+        };
+    }
+
+    private static InboundContent Location(JsonElement message)
+    {
+        message.TryGetProperty("location", out var location);
+        var parts = location.ValueKind == JsonValueKind.Object
+            ? new[] { Str(location, "name"), Str(location, "address") }.Where(p => !string.IsNullOrWhiteSpace(p)).ToList()
+            : [];
+        if (parts.Count == 0 && location.ValueKind == JsonValueKind.Object)
+        {
+            parts.Add($"{Str(location, "latitude")}, {Str(location, "longitude")}");
+        }
+
+        return new InboundContent { Type = "location", RawJson = message.GetRawText(), Text = parts.Count == 0 ? null : string.Join(", ", parts) };
+    }
+
+    private static InboundContent Contacts(JsonElement message)
+    {
+        var shared = Objects(message, "contacts").Select(c =>
+        {
+            var name = c.TryGetProperty("name", out var n) ? Str(n, "formatted_name") ?? Str(n, "first_name") : null;
+            var phone = Objects(c, "phones").Select(p => Str(p, "phone") ?? Str(p, "wa_id")).FirstOrDefault(p => p is not null);
+            return string.Join(" ", new[] { name, phone is null ? null : $"({phone})" }.Where(p => p is not null));
+        }).Where(s => s.Length > 0).ToList();
+        return new InboundContent { Type = "contacts", RawJson = message.GetRawText(), Text = shared.Count == 0 ? null : string.Join("; ", shared) };
+    }
+
+    private static InboundContent Interactive(JsonElement message)
+    {
+        message.TryGetProperty("interactive", out var interactive);
+        string? text = null;
+        if (interactive.ValueKind == JsonValueKind.Object)
+        {
+            var kind = Str(interactive, "type");
+            text = kind switch
+            {
+                "button_reply" => Nested(interactive, "button_reply", "title"),
+                "list_reply" => Nested(interactive, "list_reply", "title") is { } title
+                    ? Nested(interactive, "list_reply", "description") is { } description ? $"{title} ({description})" : title
+                    : null,
+                "nfm_reply" => Nested(interactive, "nfm_reply", "body") ?? Nested(interactive, "nfm_reply", "response_json"),
+                _ => null,
+            };
+        }
+
+        return new InboundContent { Type = "interactive", RawJson = message.GetRawText(), Text = text };
+    }
+
+    private static InboundContent Order(JsonElement message)
+    {
+        message.TryGetProperty("order", out var order);
+        string? text = null;
+        if (order.ValueKind == JsonValueKind.Object)
+        {
+            var items = Objects(order, "product_items").ToList();
+            var summary = $"order of {items.Count} item(s)";
+            text = Str(order, "text") is { Length: > 0 } note ? $"{summary}: {note}" : summary;
+        }
+
+        return new InboundContent { Type = "order", RawJson = message.GetRawText(), Text = text };
+    }
+
+    private static string DescribeError(JsonElement error)
+    {
+        var builder = new StringBuilder();
+        if (Str(error, "code") is { } code)
+        {
+            builder.Append(code).Append(": ");
+        }
+
+        builder.Append(ErrorTitle(error) ?? "unknown error");
+        if (error.TryGetProperty("error_data", out var data) && Str(data, "details") is { } details)
+        {
+            builder.Append(" (").Append(details).Append(')');
+        }
+
+        return builder.ToString();
+    }
+
+    private static string? ErrorTitle(JsonElement error) => Str(error, "title") ?? Str(error, "message");
+
+    private static DateTime? Timestamp(JsonElement element)
+    {
+        var raw = Str(element, "timestamp");
+        if (raw is null || !long.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) ||
+            seconds < 0 || seconds > 253_402_300_799)
+        {
+            return null;
+        }
+
+        return DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime;
+    }
+
+    private static IEnumerable<JsonElement> Objects(JsonElement parent, string name) =>
+        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var array) && array.ValueKind == JsonValueKind.Array
+            ? array.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object)
+            : [];
+
+    private static string? Nested(JsonElement parent, string objectName, string property) =>
+        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(objectName, out var inner) ? Str(inner, property) : null;
+
+    /// <summary>A property as text, whether Meta sent it as a string or as a number.</summary>
+    private static string? Str(JsonElement parent, string name)
+    {
+        if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out var value))
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString(),
+            JsonValueKind.Number => value.GetRawText(),
+            JsonValueKind.True => "true",
+            JsonValueKind.False => "false",
+            _ => null,
+        };
+    }
+
+    private static bool Bool(JsonElement parent, string name) =>
+        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) &&
+        (value.ValueKind == JsonValueKind.True || (value.ValueKind == JsonValueKind.String && value.GetString() == "true"));
+}
