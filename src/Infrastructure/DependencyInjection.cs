@@ -9,6 +9,7 @@ using Hangfire;
 using Hangfire.PostgreSql;
 using Hangfire.SqlServer;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,9 +39,13 @@ public static class DependencyInjection
         services.AddScoped<IApplicationDbContext>(sp => sp.GetRequiredService<AppDbContext>());
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
-        services.AddDataProtection()
+        var dataProtection = services.AddDataProtection()
             .SetApplicationName("CleanAgent")
             .PersistKeysToDbContext<AppDbContext>();
+        if (AesGcmXmlEncryptor.ReadKey(configuration) is { } keyEncryptionKey)
+        {
+            dataProtection.Services.Configure<KeyManagementOptions>(o => o.XmlEncryptor = new AesGcmXmlEncryptor(keyEncryptionKey));
+        }
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
 
         services.AddSingleton<IWebhookPayloadReader, MetaWebhookPayloadReader>();

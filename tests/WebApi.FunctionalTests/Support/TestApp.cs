@@ -32,7 +32,7 @@ public class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
     private Respawner? _respawner;
     private string? _sqlitePath;
 
-    protected TestApp(TestDatabase database) => Database = database;
+    protected internal TestApp(TestDatabase database) => Database = database;
 
     public TestDatabase Database { get; }
 
