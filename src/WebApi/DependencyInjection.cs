@@ -27,7 +27,9 @@ internal static class DependencyInjection
         services.AddHttpContextAccessor();
         services.AddScoped<IPublicUrls, PublicUrls>();
 
-        services.Configure<ApiKeyOptions>(o => o.ApiKeys.AddRange(ReadApiKeys(configuration, environment)));
+        // Read now, not inside the options lambda: a missing key must stop start-up, not fail the first request.
+        var apiKeys = ReadApiKeys(configuration, environment);
+        services.Configure<ApiKeyOptions>(o => o.ApiKeys.AddRange(apiKeys));
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
