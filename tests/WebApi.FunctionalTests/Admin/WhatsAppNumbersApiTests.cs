@@ -88,6 +88,22 @@ public abstract class WhatsAppNumbersApiTests<TApp>(TApp app) : DatabaseTest<TAp
         Assert.Equal(0, await StoredValues.CountAsync(App, "WhatsAppNumbers"));
     }
 
+    [SkippableTheory]
+    [InlineData("agentId", "\"not-a-guid\"")]
+    [InlineData("agentId", "42")]
+    [InlineData("phoneNumberId", "{}")]
+    public async Task Add_with_an_unreadable_field_is_400_problem_naming_it(string field, string json)
+    {
+        RequireDatabase();
+        using var client = App.CreateAdminClient();
+        var body = JsonSerializer.Serialize(Numbers.ValidBody()).TrimEnd('}') + $",\"{field}\":{json}}}";
+
+        var response = await client.PostAsync("/api/whatsapp-numbers", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        await HttpAssert.FieldErrorAsync(response, field);
+        Assert.Equal(0, await StoredValues.CountAsync(App, "WhatsAppNumbers"));
+    }
+
     [SkippableFact]
     public async Task Expired_graph_api_version_is_refused_with_a_message_saying_so()
     {

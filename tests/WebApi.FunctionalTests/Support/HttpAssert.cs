@@ -20,7 +20,7 @@ public static class HttpAssert
     public static async Task<string[]> FieldErrorAsync(HttpResponseMessage response, string field)
     {
         var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
-        var errors = problem.GetProperty("errors");
+        Assert.True(problem.TryGetProperty("errors", out var errors), "No errors in: " + problem);
         var names = errors.EnumerateObject().Select(p => p.Name).ToArray();
         Assert.True(errors.TryGetProperty(field, out var messages), $"No error for '{field}'; errors name: {string.Join(", ", names)}");
         return messages.EnumerateArray().Select(m => m.GetString() ?? "").ToArray();
