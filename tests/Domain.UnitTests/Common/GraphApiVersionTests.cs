@@ -26,6 +26,8 @@ public sealed class GraphApiVersionTests
     [InlineData(" v20.0")]
     [InlineData("v20.0/")]
     [InlineData("latest")]
+    [InlineData("v24.0\n")]
+    [InlineData("v\u0662\u0664.\u0660")]
     public void Other_shapes_are_ill_formed(string? version)
     {
         Assert.False(GraphApiVersion.HasValidShape(version));
@@ -53,6 +55,15 @@ public sealed class GraphApiVersionTests
     public void Versions_older_than_v20_have_expired(string version)
     {
         Assert.True(GraphApiVersion.IsExpired(version, new DateOnly(2026, 9, 23)));
+    }
+
+    [Fact]
+    public void A_version_written_in_other_digits_is_not_taken_for_a_version()
+    {
+        var arabicIndic = "v\u0661\u0669.\u0660";
+
+        Assert.False(GraphApiVersion.HasValidShape(arabicIndic));
+        Assert.False(GraphApiVersion.IsExpired(arabicIndic, new DateOnly(2026, 9, 23)));
     }
 
     [Fact]
