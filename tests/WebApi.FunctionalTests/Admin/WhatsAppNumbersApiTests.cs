@@ -169,6 +169,20 @@ public abstract class WhatsAppNumbersApiTests<TApp>(TApp app) : DatabaseTest<TAp
     }
 
     [SkippableFact]
+    public async Task Simultaneous_adds_of_one_phone_number_id_store_one_and_answer_409_to_the_others()
+    {
+        RequireDatabase();
+        using var client = App.CreateAdminClient();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6)
+            .Select(_ => client.PostAsJsonAsync("/api/whatsapp-numbers", Numbers.ValidBody("777888999"))));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.Created), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+        Assert.Equal(1, await StoredValues.CountAsync(App, "WhatsAppNumbers"));
+    }
+
+    [SkippableFact]
     public async Task Updating_a_number_to_another_numbers_phone_number_id_is_409()
     {
         RequireDatabase();
