@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using CleanAgent.WebApi.FunctionalTests.Support;
 using Microsoft.AspNetCore.Http;
 
@@ -28,11 +27,12 @@ public abstract class PlatformEndpointsTests<TApp>(TApp app) : DatabaseTest<TApp
 
         var document = await HttpAssert.JsonAsync(await client.GetAsync("/swagger/v1/swagger.json"), HttpStatusCode.OK);
 
-        var scheme = document.GetProperty("components").GetProperty("securitySchemes").EnumerateObject().Single().Value;
-        Assert.Equal("apiKey", scheme.GetProperty("type").GetString());
-        Assert.Equal("header", scheme.GetProperty("in").GetString());
-        Assert.Equal("X-Api-Key", scheme.GetProperty("name").GetString());
-        Assert.NotEqual(JsonValueKind.Undefined, document.GetProperty("security").ValueKind);
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").EnumerateObject().Single();
+        Assert.Equal("apiKey", scheme.Value.GetProperty("type").GetString());
+        Assert.Equal("header", scheme.Value.GetProperty("in").GetString());
+        Assert.Equal("X-Api-Key", scheme.Value.GetProperty("name").GetString());
+        var requirement = Assert.Single(document.GetProperty("security").EnumerateArray());
+        Assert.True(requirement.TryGetProperty(scheme.Name, out _), $"The document does not require the '{scheme.Name}' scheme.");
         var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
         Assert.Contains("/api/agents", paths);
         Assert.Contains("/api/whatsapp-numbers/{id}", paths);
