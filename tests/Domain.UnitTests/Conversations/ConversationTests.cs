@@ -25,7 +25,7 @@ public sealed class ConversationTests
     public void Service_window_lasts_24_hours_after_the_last_inbound_message()
     {
         var conversation = NewConversation();
-        conversation.RecordInbound(Inbound(conversation, Start), "Ana", null, Start);
+        conversation.RecordInbound(Inbound(conversation, Start), "Ana", null, answering: true, Start);
 
         Assert.True(conversation.IsWithinServiceWindow(Start.AddHours(23).AddMinutes(59)));
         Assert.False(conversation.IsWithinServiceWindow(Start.AddHours(24)));
@@ -36,9 +36,9 @@ public sealed class ConversationTests
     public void A_later_inbound_message_reopens_the_service_window()
     {
         var conversation = NewConversation();
-        conversation.RecordInbound(Inbound(conversation, Start), null, null, Start);
+        conversation.RecordInbound(Inbound(conversation, Start), null, null, answering: true, Start);
         var later = Start.AddHours(30);
-        conversation.RecordInbound(Inbound(conversation, later, wamid: "wamid.IN2"), null, null, later);
+        conversation.RecordInbound(Inbound(conversation, later, wamid: "wamid.IN2"), null, null, answering: true, later);
 
         Assert.True(conversation.IsWithinServiceWindow(later.AddHours(23)));
         Assert.Equal(later, conversation.LastInboundAt);
@@ -48,8 +48,8 @@ public sealed class ConversationTests
     public void An_older_message_delivered_late_does_not_move_the_window_back()
     {
         var conversation = NewConversation();
-        conversation.RecordInbound(Inbound(conversation, Start.AddHours(2)), null, null, Start.AddHours(2));
-        conversation.RecordInbound(Inbound(conversation, Start, wamid: "wamid.IN0"), null, null, Start.AddHours(3));
+        conversation.RecordInbound(Inbound(conversation, Start.AddHours(2)), null, null, answering: true, Start.AddHours(2));
+        conversation.RecordInbound(Inbound(conversation, Start, wamid: "wamid.IN0"), null, null, answering: true, Start.AddHours(3));
 
         Assert.Equal(Start.AddHours(2), conversation.LastInboundAt);
         Assert.Equal(Start.AddHours(2), conversation.LastMessageAt);
@@ -61,8 +61,8 @@ public sealed class ConversationTests
     {
         var conversation = NewConversation();
 
-        conversation.RecordInbound(Inbound(conversation, Start), "Ana", "US.123", Start);
-        conversation.RecordInbound(Inbound(conversation, Start.AddMinutes(1), wamid: "wamid.IN2"), "  ", null, Start.AddMinutes(1));
+        conversation.RecordInbound(Inbound(conversation, Start), "Ana", "US.123", answering: true, Start);
+        conversation.RecordInbound(Inbound(conversation, Start.AddMinutes(1), wamid: "wamid.IN2"), "  ", null, answering: true, Start.AddMinutes(1));
 
         Assert.Equal(2, conversation.InboundCount);
         Assert.Equal("Ana", conversation.CustomerName);
@@ -74,8 +74,8 @@ public sealed class ConversationTests
     public void A_new_profile_name_replaces_the_old_one()
     {
         var conversation = NewConversation();
-        conversation.RecordInbound(Inbound(conversation, Start), "Ana", null, Start);
-        conversation.RecordInbound(Inbound(conversation, Start.AddMinutes(1), wamid: "wamid.IN2"), "Ana Maria", null, Start.AddMinutes(1));
+        conversation.RecordInbound(Inbound(conversation, Start), "Ana", null, answering: true, Start);
+        conversation.RecordInbound(Inbound(conversation, Start.AddMinutes(1), wamid: "wamid.IN2"), "Ana Maria", null, answering: true, Start.AddMinutes(1));
 
         Assert.Equal("Ana Maria", conversation.CustomerName);
     }
@@ -86,8 +86,8 @@ public sealed class ConversationTests
         var answered = NewConversation();
         var reacted = NewConversation();
 
-        answered.RecordInbound(Inbound(answered, Start), null, null, Start);
-        reacted.RecordInbound(Inbound(reacted, Start, type: "reaction"), null, null, Start);
+        answered.RecordInbound(Inbound(answered, Start), null, null, answering: true, Start);
+        reacted.RecordInbound(Inbound(reacted, Start, type: "reaction"), null, null, answering: true, Start);
 
         Assert.True(answered.ReplyPending);
         Assert.Equal(Start, answered.ReplyRequestedAt);

@@ -20,7 +20,7 @@ public abstract class ConversationsApiTests<TApp>(TApp app) : DatabaseTest<TApp>
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var conversation = Conversation.Start(numberId, waId, null, at);
         var message = Message.Inbound(conversation, "wamid." + Guid.NewGuid().ToString("N"), new InboundContent { Type = "text", Text = text, RawJson = "{}" }, at, at);
-        conversation.RecordInbound(message, name, null, at);
+        conversation.RecordInbound(message, name, null, answering: true, at);
         db.Conversations.Add(conversation);
         db.Messages.Add(message);
         await db.SaveChangesAsync(CancellationToken.None);
