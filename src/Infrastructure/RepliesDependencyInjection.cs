@@ -1,5 +1,7 @@
+using CleanAgent.Application.Agents.Knowledge;
 using CleanAgent.Application.Replies;
 using CleanAgent.Infrastructure.Ai;
+using CleanAgent.Infrastructure.Knowledge;
 using CleanAgent.Infrastructure.Meta;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +18,11 @@ internal static class RepliesDependencyInjection
         services.AddSingleton<SendPacer>();
         services.AddHttpClient<IWhatsAppSender, GraphApiWhatsAppSender>((sp, client) =>
             client.Timeout = TimeSpan.FromSeconds(Math.Max(1, sp.GetRequiredService<IOptions<MetaOptions>>().Value.TimeoutSeconds)));
+
+        services.Configure<KnowledgeOptions>(configuration.GetSection(KnowledgeOptions.SectionName));
+        services.AddSingleton<IKnowledgeFileReader, KnowledgeFileReader>();
+        services.AddMemoryCache();
+        services.AddScoped<IKnowledgeSearch, Bm25KnowledgeSearch>();
 
         services.Configure<AiOptions>(configuration.GetSection(AiOptions.SectionName));
         switch (ParseProvider(configuration["Ai:Provider"]))
