@@ -17,6 +17,9 @@ internal static class SearchTerms
         "has", "have", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my", "of", "on", "or", "our", "please", "so",
         "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "to", "us", "was", "we", "were", "what",
         "when", "where", "which", "who", "why", "will", "with", "would", "you", "your", "hi", "hello", "hey", "thanks", "thank",
+        // Conversational filler: "is it possible to get something ..." asks about the rest of the sentence.
+        "about", "also", "any", "anything", "else", "get", "here", "just", "know", "like", "may", "might", "more", "much", "need",
+        "ok", "okay", "possible", "should", "some", "something", "tell", "very", "want",
         // Spanish, French, German, Portuguese (the most common words only)
         "el", "la", "los", "las", "un", "una", "de", "del", "que", "y", "en", "es", "por", "para", "con", "se", "mi", "su", "lo",
         "hola", "le", "les", "des", "et", "est", "du", "pour", "je", "vous", "nous", "il", "elle", "ce", "qui", "au", "bonjour",
