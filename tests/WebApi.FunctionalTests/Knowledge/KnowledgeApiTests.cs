@@ -169,6 +169,39 @@ public abstract class KnowledgeApiTests<TApp>(TApp app) : DatabaseTest<TApp>(app
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
+    [SkippableFact]
+    public async Task Offline_responder_answers_from_the_uploaded_faq_and_falls_back_otherwise()
+    {
+        RequireDatabase();
+        using var client = App.CreateAdminClient();
+        var agentId = await CreateAgentAsync(client);
+        (await client.PostAsync($"/api/agents/{agentId}/knowledge", File("faq.csv", "text/csv", Encoding.UTF8.GetBytes(FaqCsv)))).EnsureSuccessStatusCode();
+
+        async Task<string> AskAsync(string question)
+        {
+            await using var scope = App.Services.CreateAsyncScope();
+            var knowledge = await scope.ServiceProvider.GetRequiredService<IKnowledgeSearch>().SearchAsync(agentId, question, 1500, CancellationToken.None);
+            var request = new ReplyRequest("You help customers.", null, "Someone will call you back.", knowledge, [], [question], null);
+            return await scope.ServiceProvider.GetRequiredService<IReplyGenerator>().GenerateAsync(request, CancellationToken.None);
+        }
+
+        Assert.Equal("We are open Monday to Saturday, 9am to 7pm.", await AskAsync("when are you open on saturday?"));
+        Assert.Equal("Someone will call you back.", await AskAsync("Do you repair bicycles?"));
+    }
+
+    [SkippableFact]
+    public async Task Swagger_describes_the_upload_as_a_multipart_file()
+    {
+        RequireDatabase();
+        using var client = App.CreateClient();
+
+        var swagger = await client.GetFromJsonAsync<JsonElement>("/swagger/v1/swagger.json");
+
+        var upload = swagger.GetProperty("paths").GetProperty("/api/agents/{id}/knowledge").GetProperty("post");
+        var schema = upload.GetProperty("requestBody").GetProperty("content").GetProperty("multipart/form-data").GetProperty("schema");
+        Assert.Contains("file", schema.GetRawText(), StringComparison.Ordinal);
+    }
+
     private static MultipartFormDataContent File(string name, string type, byte[] content)
     {
         var file = new ByteArrayContent(content);
