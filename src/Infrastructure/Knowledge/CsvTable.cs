@@ -3,9 +3,10 @@ using System.Text;
 namespace CleanAgent.Infrastructure.Knowledge;
 
 /// <summary>
-/// A strict RFC 4180 reader: quoted fields may hold separators, quotes ("") and line breaks; an
-/// unbalanced quote or a row with a different number of fields than the header is an error, since
-/// guessing would put answers under the wrong question.
+/// An RFC 4180 reader: quoted fields may hold separators, quotes ("") and line breaks; a quote inside
+/// an unquoted field (5" screen) is kept as text, as spreadsheets do. An unbalanced quote or a row
+/// with a different number of fields than the header is an error, since guessing would put answers
+/// under the wrong question.
 /// </summary>
 internal static class CsvTable
 {
@@ -51,13 +52,8 @@ internal static class CsvTable
                 continue;
             }
 
-            if (c == '"')
+            if (c == '"' && field.Length == 0 && !quotedField)
             {
-                if (field.Length > 0 || quotedField)
-                {
-                    throw new KnowledgeFileRejection($"Line {line}: a quote in the middle of a field; quote the whole field and double the quotes inside it (\"\").");
-                }
-
                 inQuotes = true;
                 quotedField = true;
                 quoteStartLine = line;
@@ -83,7 +79,7 @@ internal static class CsvTable
             {
                 if (!char.IsWhiteSpace(c))
                 {
-                    throw new KnowledgeFileRejection($"Line {line}: text after a closing quote.");
+                    throw new KnowledgeFileRejection($"Line {line}: text after a closing quote; double the quotes inside a quoted field (\"\").");
                 }
             }
             else

@@ -36,8 +36,17 @@ public sealed class KnowledgeFileReaderTests
         Assert.Equal("pregunta: ¿Abren hoy?\nrespuesta: Sí, de 9 a 18.", Assert.Single(content.Chunks).Text);
     }
 
+    [Fact]
+    public void Quote_inside_an_unquoted_field_is_kept_as_text()
+    {
+        var content = _reader.Read(Utf8("product,answer\nTV 55\" screen,In stock\n"), "faq.csv", "text/csv");
+
+        Assert.Equal("product: TV 55\" screen\nanswer: In stock", Assert.Single(content.Chunks).Text);
+    }
+
     [Theory]
     [InlineData("q,a\n\"open,yes\n", "unbalanced")]
+    [InlineData("q,a\n\"x\"y,z\n", "after a closing quote")]
     [InlineData("q,a\nx,y,z\n", "3 fields")]
     [InlineData("q,a\nonly-one\n", "1 fields")]
     [InlineData("q,a\n", "no rows")]

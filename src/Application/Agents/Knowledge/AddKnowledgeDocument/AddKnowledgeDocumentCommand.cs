@@ -26,7 +26,8 @@ internal sealed class AddKnowledgeDocumentCommandHandler(IApplicationDbContext d
                 $"The file is {command.Content.Length} bytes; knowledge files may be at most {reader.MaxFileBytes} bytes (Knowledge:MaxFileBytes).");
         }
 
-        var fileName = Path.GetFileName(command.FileName.Trim());
+        // Some browsers send the client's full path (C:\Users\me\faq.csv); keep only the name.
+        var fileName = command.FileName.Trim().Split('/', '\\')[^1];
         var content = reader.Read(command.Content, fileName, command.ContentType);
         var document = KnowledgeDocument.Create(
             command.AgentId,

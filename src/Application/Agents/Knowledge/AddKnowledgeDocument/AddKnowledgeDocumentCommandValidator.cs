@@ -7,7 +7,10 @@ internal sealed class AddKnowledgeDocumentCommandValidator : AbstractValidator<A
     public AddKnowledgeDocumentCommandValidator()
     {
         RuleFor(x => x.AgentId).NotEmpty();
-        RuleFor(x => x.FileName).NotEmpty().MaximumLength(260).OverridePropertyName("file").WithMessage("The file needs a name of at most 260 characters.");
+        RuleFor(x => x.FileName)
+            .Must(n => !string.IsNullOrWhiteSpace(n) && n.Trim().Split('/', '\\')[^1].Length is > 0 and <= 260)
+            .OverridePropertyName("file")
+            .WithMessage("The file needs a name of at most 260 characters.");
         RuleFor(x => x.Content.Length).GreaterThan(0).OverridePropertyName("file").WithMessage("The file is empty.");
     }
 }
