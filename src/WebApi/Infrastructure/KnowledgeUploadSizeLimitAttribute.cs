@@ -10,21 +10,26 @@ namespace CleanAgent.WebApi.Infrastructure;
 /// larger body is cut off by the server before it is buffered.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
-internal sealed class KnowledgeUploadSizeLimitAttribute : Attribute, IResourceFilter
+internal sealed class KnowledgeUploadSizeLimitAttribute : Attribute, IAsyncResourceFilter
 {
     private const long MultipartOverhead = 64 * 1024;
 
-    public void OnResourceExecuting(ResourceExecutingContext context)
+    public async Task OnResourceExecutionAsync(ResourceExecutingContext context, ResourceExecutionDelegate next)
     {
-        var feature = context.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        var http = context.HttpContext;
+        var feature = http.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (feature is { IsReadOnly: false })
         {
-            var reader = context.HttpContext.RequestServices.GetRequiredService<IKnowledgeFileReader>();
-            feature.MaxRequestBodySize = reader.MaxFileBytes + MultipartOverhead;
+            feature.MaxRequestBodySize = http.RequestServices.GetRequiredService<IKnowledgeFileReader>().MaxFileBytes + MultipartOverhead;
         }
-    }
 
-    public void OnResourceExecuted(ResourceExecutedContext context)
-    {
+        // Read the form here rather than in model binding, which would turn the server's
+        // "body too large" into a 400 model error; from here it reaches the exception handler as 413.
+        if (http.Request.HasFormContentType)
+        {
+            await http.Request.ReadFormAsync(http.RequestAborted);
+        }
+
+        await next();
     }
 }
