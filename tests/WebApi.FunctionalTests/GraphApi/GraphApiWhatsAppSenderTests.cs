@@ -9,7 +9,7 @@ using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
 
-namespace CleanAgent.WebApi.FunctionalTests.Meta;
+namespace CleanAgent.WebApi.FunctionalTests.GraphApi;
 
 public sealed class GraphApiWhatsAppSenderTests : IDisposable
 {
@@ -27,7 +27,8 @@ public sealed class GraphApiWhatsAppSenderTests : IDisposable
         {
             ["Meta:GraphApiBaseUrl"] = _meta.Url,
             ["Meta:FallbackAccessToken"] = FallbackToken,
-            ["Meta:TimeoutSeconds"] = "1",
+            // Long enough for a cold, busy machine; the time-out test waits past it.
+            ["Meta:TimeoutSeconds"] = "5",
         }).Build();
         _services = new ServiceCollection()
             .AddFakeLogging()
@@ -186,12 +187,12 @@ public sealed class GraphApiWhatsAppSenderTests : IDisposable
     public async Task Timeout_is_retryable_and_not_retried_here()
     {
         _meta.Given(Request.Create().UsingPost())
-            .RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(3)).WithBody(FakeHttpServer.Fixture("graph_send_success_bindambc.json")));
+            .RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(8)).WithBody(FakeHttpServer.Fixture("graph_send_success_bindambc.json")));
 
         var result = await Sender.SendTextAsync(Number(), "15551234567", "x", null, CancellationToken.None);
 
         Assert.Equal("timeout", Assert.IsType<SendResult.RetryableFailure>(result).Code);
-        await Task.Delay(2500);
+        await Task.Delay(3500);
         Assert.Single(_meta.LogEntries);
     }
 
