@@ -84,7 +84,12 @@ public static class DependencyInjection
                     break;
             }
         });
-        services.AddHangfireServer(o => o.WorkerCount = Math.Max(4, Environment.ProcessorCount * 2));
+        services.AddHangfireServer(o =>
+        {
+            o.WorkerCount = Math.Max(4, Environment.ProcessorCount * 2);
+            // Retries are delayed jobs; look for due ones every second, not every 15 s.
+            o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+        });
 
         // Replies: Graph API sender, reply generators, knowledge (see RepliesDependencyInjection.cs).
         services.AddRepliesInfrastructure(configuration);
