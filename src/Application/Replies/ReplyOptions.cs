@@ -20,4 +20,16 @@ public sealed class ReplyOptions
 
     /// <summary>How many tokens of knowledge go into the prompt.</summary>
     public int KnowledgeTokenBudget { get; set; } = 1500;
+
+    /// <summary>
+    /// How long a reply job holds a conversation without renewing it. After a crash, another
+    /// instance takes the conversation over once the lease has run out (and the sweeper looks).
+    /// </summary>
+    public int LeaseSeconds { get; set; } = 60;
+
+    /// <summary>How often the sweeper looks for owed replies that no job is working on.</summary>
+    public int SweepIntervalSeconds { get; set; } = 10;
+
+    /// <summary>A reply asked for more recently than this is left to the job the webhook scheduled.</summary>
+    public int SweepGraceSeconds { get; set; } = 20;
 }

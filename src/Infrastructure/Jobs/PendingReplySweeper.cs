@@ -1,9 +1,11 @@
 using CleanAgent.Application.Common.Interfaces;
+using CleanAgent.Application.Replies;
 using CleanAgent.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CleanAgent.Infrastructure.Jobs;
 
@@ -13,12 +15,11 @@ namespace CleanAgent.Infrastructure.Jobs;
 /// was lost) and schedules them again.
 /// </summary>
 internal sealed partial class PendingReplySweeper(
-    IServiceScopeFactory scopes, TimeProvider time, ILogger<PendingReplySweeper> logger) : BackgroundService
+    IServiceScopeFactory scopes, IOptions<ReplyOptions> options, TimeProvider time, ILogger<PendingReplySweeper> logger) : BackgroundService
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
+    private TimeSpan Interval => TimeSpan.FromSeconds(Math.Max(1, options.Value.SweepIntervalSeconds));
 
-    /// <summary>A reply asked for more recently than this is left to the job the webhook scheduled.</summary>
-    public static readonly TimeSpan Grace = TimeSpan.FromSeconds(20);
+    private TimeSpan Grace => TimeSpan.FromSeconds(Math.Max(0, options.Value.SweepGraceSeconds));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

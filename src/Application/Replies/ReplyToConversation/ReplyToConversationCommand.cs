@@ -26,9 +26,6 @@ internal sealed partial class ReplyToConversationCommandHandler(
     TimeProvider time,
     ILogger<ReplyToConversationCommandHandler> logger) : ICommandHandler<ReplyToConversationCommand>
 {
-    /// <summary>How long a job holds a conversation without renewing; a crashed instance's work is taken over after it.</summary>
-    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
-
     private readonly Guid _owner = Guid.NewGuid();
     private const int MaxRounds = 20;
     private const int MaxConflicts = 20;
@@ -39,6 +36,9 @@ internal sealed partial class ReplyToConversationCommandHandler(
     private TimeSpan _burstWaited;
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    /// <summary>How long a job holds a conversation without renewing; a crashed instance's work is taken over after it.</summary>
+    private TimeSpan LeaseDuration => TimeSpan.FromSeconds(Math.Max(1, options.Value.LeaseSeconds));
 
     public async ValueTask<Unit> Handle(ReplyToConversationCommand command, CancellationToken cancellationToken)
     {
