@@ -16,16 +16,9 @@ public abstract class DatabaseTest<TApp>(TApp app) : IAsyncLifetime
     /// <summary>Call first in every test: skips (or fails under CI) when the database is not available.</summary>
     protected void RequireDatabase()
     {
-        if (App.Available)
+        if (!App.Available)
         {
-            return;
+            PostgresServer.Require();
         }
-
-        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException($"CI must run the PostgreSQL tests: set {TestApp.PostgresVariable}.");
-        }
-
-        Skip.If(true, $"PostgreSQL tests skipped: set {TestApp.PostgresVariable} to a server's connection string to run them.");
     }
 }
