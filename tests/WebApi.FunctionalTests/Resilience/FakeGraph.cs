@@ -51,7 +51,7 @@ public sealed class FakeGraph
 
         var to = JsonDocument.Parse(request.Body!).RootElement.GetProperty("to").GetString()!;
         var wamid = "wamid.OUT" + Interlocked.Increment(ref _wamids);
-        _accepted.Enqueue(new AcceptedSend(to, wamid));
+        _accepted.Enqueue(new AcceptedSend(to, wamid, DateTime.UtcNow));
         return Json(200, $$"""{"messaging_product":"whatsapp","contacts":[{"input":"{{to}}","wa_id":"{{to}}"}],"messages":[{"id":"{{wamid}}"}]}""");
     }
 
@@ -72,5 +72,5 @@ public sealed class FakeGraph
     }
 }
 
-/// <summary>A message Meta accepted: who it went to and the wamid Meta gave it.</summary>
-public sealed record AcceptedSend(string To, string WhatsAppMessageId);
+/// <summary>A message Meta accepted: who it went to, the wamid Meta gave it, and when.</summary>
+public sealed record AcceptedSend(string To, string WhatsAppMessageId, DateTime At);

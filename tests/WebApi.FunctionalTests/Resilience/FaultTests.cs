@@ -59,14 +59,14 @@ public abstract class FaultTests<TApp>(TApp app, ITestOutputHelper output) : Dat
     {
         RequireDatabase();
         var (_, llm, ledger) = Fakes(TimeSpan.FromMilliseconds(50));
-        llm.FailNext(25);
+        llm.FailNext(15);
 
         var customers = await DeliverBurstAsync();
         await ledger.WaitUntilSettledAsync(customers);
 
         var tally = await ledger.TallyAsync(customers);
         tally.Report(Output, $"LLM down ({App.Database})", $"failed calls {llm.Failed}");
-        Assert.Equal(25, llm.Failed);
+        Assert.Equal(15, llm.Failed);
         tally.AssertNothingLost();
     }
 }

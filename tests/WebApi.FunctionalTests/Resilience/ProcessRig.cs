@@ -119,6 +119,26 @@ public sealed class ProcessRig : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>The customers whose conversation a reply job holds right now (a live lease).</summary>
+    public async Task<IReadOnlyList<string>> LeasedCustomersAsync()
+    {
+        await using var connection = await OpenConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """SELECT "CustomerKey", "ReplyLeaseUntil" FROM "Conversations" WHERE "ReplyPending" = TRUE AND "ReplyLeaseUntil" IS NOT NULL""";
+        var now = DateTime.UtcNow;
+        var leased = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            if (DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc) > now)
+            {
+                leased.Add(reader.GetString(0));
+            }
+        }
+
+        return leased;
+    }
+
     public string Diagnostics => string.Join(Environment.NewLine, _processes.Select((p, i) => $"--- instance {i} ---{Environment.NewLine}{p.RecentOutput}"));
 
     public async ValueTask DisposeAsync()
