@@ -26,7 +26,10 @@ public static class DependencyInjection
         switch (provider)
         {
             case DatabaseProvider.PostgreSql:
-                services.AddDbContext<AppDbContext, PostgresAppDbContext>(o => o.UseNpgsql(connectionString));
+                // A dropped connection is retried, so a reply Meta accepted still gets its wamid recorded (else it would be sent again).
+                // 57P01 is what a connection in use sees when the server ends its backend (restart, failover, pg_terminate_backend).
+                services.AddDbContext<AppDbContext, PostgresAppDbContext>(o => o.UseNpgsql(connectionString,
+                    n => n.EnableRetryOnFailure(maxRetryCount: 6, maxRetryDelay: TimeSpan.FromSeconds(5), errorCodesToAdd: ["57P01"])));
                 break;
             case DatabaseProvider.SqlServer:
                 services.AddDbContext<AppDbContext, SqlServerAppDbContext>(o => o.UseSqlServer(connectionString, s => s.EnableRetryOnFailure()));
