@@ -380,6 +380,27 @@ public abstract class WebhookIntakeTests<TApp>(TApp app) : DatabaseTest<TApp>(ap
     }
 
     [SkippableFact]
+    public async Task Deleting_a_number_removes_its_conversations_and_messages_only()
+    {
+        RequireDatabase();
+        using var admin = App.CreateAdminClient();
+        var gone = await admin.AddNumberAsync("111111111111111");
+        await admin.AddNumberAsync("222222222222222");
+        using var client = App.CreateClient();
+        await client.PostWebhookAsync(Meta.TextWebhook("111111111111111", "16315550001", "wamid.d1", "bye"));
+        await client.PostWebhookAsync(Meta.TextWebhook("222222222222222", "16315550001", "wamid.d2", "stay"));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/whatsapp-numbers/{gone}")).StatusCode);
+
+        var left = await App.WithDbAsync(db => db.Messages.AsNoTracking().Select(m => m.Text).ToListAsync());
+        Assert.Equal(["stay"], left);
+        Assert.Equal(1, await App.WithDbAsync(db => db.Conversations.CountAsync()));
+        var redelivered = await client.PostWebhookAsync(Meta.TextWebhook("111111111111111", "16315550001", "wamid.d3", "again"));
+        Assert.Equal(HttpStatusCode.OK, redelivered.StatusCode);
+        Assert.Equal(1, await CountMessagesAsync());
+    }
+
+    [SkippableFact]
     public async Task Conversations_are_listed_newest_first_filtered_and_paged()
     {
         RequireDatabase();
