@@ -160,6 +160,32 @@ public abstract class WebhookIntakeTests<TApp>(TApp app) : DatabaseTest<TApp>(ap
         Assert.Equal(1, conversation.InboundCount);
     }
 
+    [SkippableTheory]
+    [InlineData(null)]
+    [InlineData("text/plain")]
+    [InlineData("application/json; charset=utf-8")]
+    public async Task Delivery_is_read_whatever_content_type_it_claims(string? contentType)
+    {
+        RequireDatabase();
+        using var admin = App.CreateAdminClient();
+        await admin.AddNumberAsync(NumberId);
+        var body = Encoding.UTF8.GetBytes(Meta.TextWebhook(NumberId, "16315551181", "wamid.ct", "hello"));
+        using var content = new ByteArrayContent(body);
+        if (contentType is not null)
+        {
+            content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/meta-webhook") { Content = content };
+        request.Headers.TryAddWithoutValidation("X-Hub-Signature-256", Meta.Sign(body, Meta.AppSecret));
+        using var client = App.CreateClient();
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, await CountMessagesAsync());
+    }
+
     [SkippableFact]
     public async Task Twenty_simultaneous_copies_store_one_message()
     {
