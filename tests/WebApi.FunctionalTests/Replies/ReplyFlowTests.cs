@@ -255,6 +255,27 @@ public abstract class ReplyFlowTests<TApp>(TApp app) : DatabaseTest<TApp>(app)
     }
 
     [SkippableFact]
+    public async Task Message_arriving_while_the_model_writes_gets_the_next_answer()
+    {
+        RequireDatabase();
+        await SetUpAsync();
+        App.LlmAnswers("An answer.", delay: TimeSpan.FromSeconds(2));
+        using var client = App.CreateClient();
+
+        await client.PostWebhookAsync(Text("wamid.W1", "first question"));
+        await ReplyTestApp.EventuallyAsync(() => Task.FromResult(App.Llm.LogEntries.Any()), "the model is asked");
+        await client.PostWebhookAsync(Text("wamid.W2", "second question", offsetSeconds: 1));
+        await WaitForSentAsync(2);
+
+        var asked = App.LlmRequests();
+        Assert.Equal(2, asked.Count);
+        Assert.DoesNotContain("second question", asked[0].GetProperty("messages").ToString(), StringComparison.Ordinal);
+        var lastTurn = asked[1].GetProperty("messages").EnumerateArray().Last().GetProperty("content").ToString();
+        Assert.Contains("second question", lastTurn, StringComparison.Ordinal);
+        Assert.Equal(2, App.SentTexts().Count);
+    }
+
+    [SkippableFact]
     public async Task Reaction_alone_gets_no_reply_and_an_image_reads_as_a_note()
     {
         RequireDatabase();
