@@ -59,6 +59,8 @@ public static class DependencyInjection
         services.AddSingleton<IReplyScheduler, HangfireReplyScheduler>();
         services.AddTransient<ReplyToConversationJob>();
         services.AddHostedService<PendingReplySweeper>();
+        services.AddSingleton<RawPayloadRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<RawPayloadRetention>());
 
         services.AddHangfire(config =>
         {

@@ -226,12 +226,24 @@ public abstract class ReplyFlowTests<TApp>(TApp app) : DatabaseTest<TApp>(app)
         await SetUpAsync();
         App.LlmAnswers("One answer for all three.");
         using var client = App.CreateClient();
+        // A generous window, so that three posts in a row are a burst even on a loaded machine.
+        var configuration = App.Services.GetRequiredService<IConfiguration>();
+        configuration["WhatsApp:BurstWindowMilliseconds"] = "4000";
+        configuration["WhatsApp:MaxBurstWaitMilliseconds"] = "12000";
+        try
+        {
 
-        await client.PostWebhookAsync(Text("wamid.B1", "Hi", offsetSeconds: 1));
-        await client.PostWebhookAsync(Text("wamid.B2", "I ordered a pizza", offsetSeconds: 2));
-        await client.PostWebhookAsync(Text("wamid.B3", "where is it?", offsetSeconds: 3));
-        await WaitForSentAsync(1);
-        await Task.Delay(TimeSpan.FromSeconds(2));
+            await client.PostWebhookAsync(Text("wamid.B1", "Hi", offsetSeconds: 1));
+            await client.PostWebhookAsync(Text("wamid.B2", "I ordered a pizza", offsetSeconds: 2));
+            await client.PostWebhookAsync(Text("wamid.B3", "where is it?", offsetSeconds: 3));
+            await WaitForSentAsync(1);
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
+        finally
+        {
+            configuration["WhatsApp:BurstWindowMilliseconds"] = "700";
+            configuration["WhatsApp:MaxBurstWaitMilliseconds"] = "6000";
+        }
 
         Assert.Single(App.SentTexts());
         var llm = Assert.Single(App.LlmRequests()).GetProperty("messages").ToString();
@@ -240,6 +252,27 @@ public abstract class ReplyFlowTests<TApp>(TApp app) : DatabaseTest<TApp>(app)
         Assert.Contains("where is it?", llm, StringComparison.Ordinal);
         var inbound = await App.WithDbAsync(db => db.Messages.AsNoTracking().Where(m => m.Direction == MessageDirection.Inbound).ToListAsync());
         Assert.All(inbound, m => Assert.NotNull(m.AnsweredAt));
+    }
+
+    [SkippableFact]
+    public async Task Message_arriving_while_the_model_writes_gets_the_next_answer()
+    {
+        RequireDatabase();
+        await SetUpAsync();
+        App.LlmAnswers("An answer.", delay: TimeSpan.FromSeconds(2));
+        using var client = App.CreateClient();
+
+        await client.PostWebhookAsync(Text("wamid.W1", "first question"));
+        await ReplyTestApp.EventuallyAsync(() => Task.FromResult(App.Llm.LogEntries.Any()), "the model is asked");
+        await client.PostWebhookAsync(Text("wamid.W2", "second question", offsetSeconds: 1));
+        await WaitForSentAsync(2);
+
+        var asked = App.LlmRequests();
+        Assert.Equal(2, asked.Count);
+        Assert.DoesNotContain("second question", asked[0].GetProperty("messages").ToString(), StringComparison.Ordinal);
+        var lastTurn = asked[1].GetProperty("messages").EnumerateArray().Last().GetProperty("content").ToString();
+        Assert.Contains("second question", lastTurn, StringComparison.Ordinal);
+        Assert.Equal(2, App.SentTexts().Count);
     }
 
     [SkippableFact]

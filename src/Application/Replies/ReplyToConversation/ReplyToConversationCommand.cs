@@ -164,7 +164,9 @@ internal sealed partial class ReplyToConversationCommandHandler(
         // A model slower than the lease may have let another job take over; then that job answers, not this one.
         await RenewLeaseAsync(id, cancellationToken);
         db.DiscardChanges();
-        unanswered = await UnansweredAsync(id, cancellationToken);
+        var seenByModel = unanswered.Select(m => m.Id).ToHashSet();
+        // Only what the model saw is answered now; messages that came in meanwhile get the next round.
+        unanswered = (await UnansweredAsync(id, cancellationToken)).Where(m => seenByModel.Contains(m.Id)).ToList();
         if (unanswered.Count == 0)
         {
             return Outcome.Continue;
