@@ -24,8 +24,9 @@ public sealed class ReplyOptions
     /// <summary>
     /// How long a reply job holds a conversation without renewing it. After a crash, another
     /// instance takes the conversation over once the lease has run out (and the sweeper looks).
-    /// Keep it well above the Graph API time-out (<c>Meta:TimeoutSeconds</c>, 30 s): a job whose lease
-    /// runs out while it sends a stored answer lets another job send that answer too.
+    /// Keep it above the model's time-out (<c>Ai:TimeoutSeconds</c>, 45 s) and well above the Graph API
+    /// time-out (<c>Meta:TimeoutSeconds</c>, 30 s): a job whose lease runs out while it sends a stored
+    /// answer lets another job send that answer too.
     /// </summary>
     public int LeaseSeconds { get; set; } = 60;
 
