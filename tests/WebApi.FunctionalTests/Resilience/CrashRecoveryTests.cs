@@ -34,6 +34,6 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
 
         var tally = await rig.Ledger.TallyAsync(customers);
         tally.Report(output, "kill -9 after the last 200, restart", $"sent before the kill {sentBeforeKill}, all answered {took.TotalSeconds:0.0} s after the restart");
-        tally.AssertNothingLost(allowedDuplicates: Messages / 100);
+        tally.AssertNothingLost(allowedDuplicates: ProcessRig.RepliesInFlightAtMost);
     }
 }

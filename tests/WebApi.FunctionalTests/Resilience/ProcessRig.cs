@@ -104,6 +104,13 @@ public sealed class ProcessRig : IAsyncDisposable
         await admin.AddNumberAsync(PhoneNumberId, agentId: agentId);
     }
 
+    /// <summary>
+    /// A killed process can double at most the replies it was sending at that instant (the documented
+    /// window: Meta accepted, the wamid not yet committed): one per Hangfire worker (as configured in
+    /// Infrastructure's DependencyInjection).
+    /// </summary>
+    public static int RepliesInFlightAtMost => Math.Max(4, Environment.ProcessorCount * 2);
+
     public static string Customer(int i) => "1631555" + i.ToString("0000", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Customer <paramref name="i"/>'s one message, as Meta delivers it (stamped now: older ones fall outside the 24-hour window).</summary>
