@@ -86,6 +86,9 @@ public static class DependencyInjection
         });
         services.AddHangfireServer(o => o.WorkerCount = Math.Max(4, Environment.ProcessorCount * 2));
 
+        // Replies: Graph API sender, reply generators, knowledge (see RepliesDependencyInjection.cs).
+        services.AddRepliesInfrastructure(configuration);
+
         return services;
     }
 }

@@ -22,14 +22,17 @@ internal static class DependencyInjection
         });
 
         services.AddControllers()
-            .AddJsonOptions(o => o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+            .AddJsonOptions(o => o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
+            .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = InvalidModelStateProblem.Create);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsSetup.Customize);
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddHttpContextAccessor();
         services.AddScoped<IPublicUrls, PublicUrls>();
         services.Configure<WebhookOptions>(configuration.GetSection("Meta"));
 
-        services.Configure<ApiKeyOptions>(o => o.ApiKeys.AddRange(ReadApiKeys(configuration, environment)));
+        // Read now, not inside the options lambda: a missing key must stop start-up, not fail the first request.
+        var apiKeys = ReadApiKeys(configuration, environment);
+        services.Configure<ApiKeyOptions>(o => o.ApiKeys.AddRange(apiKeys));
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();

@@ -8,6 +8,6 @@ public interface IKnowledgeSearch
 }
 
 /// <param name="Text">The chunk's text (for a CSV row: "column: value" lines).</param>
-/// <param name="Score">The ranking score (BM25); higher is better.</param>
+/// <param name="Score">The ranking score (BM25 divided by the sum of the query words' IDF: about 1 when every word of the question is found once); higher is better.</param>
 /// <param name="DocumentName">The file the chunk came from.</param>
 public sealed record KnowledgeMatch(string Text, double Score, string DocumentName);

@@ -18,7 +18,8 @@ public static partial class GraphApiVersion
         ["v20.0"] = new DateOnly(2026, 9, 24),
     };
 
-    [GeneratedRegex(@"^v(\d{1,2})\.(\d)$", RegexOptions.CultureInvariant)]
+    // [0-9] and \z, not \d and $: \d takes any Unicode digit (which int.Parse then refuses) and $ allows a trailing newline.
+    [GeneratedRegex(@"^v([0-9]{1,2})\.([0-9])\z", RegexOptions.CultureInvariant)]
     private static partial Regex Shape();
 
     public static bool HasValidShape(string? version) => version is not null && Shape().IsMatch(version);

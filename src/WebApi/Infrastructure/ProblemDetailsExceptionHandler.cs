@@ -32,6 +32,13 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             },
             NotFoundException notFound => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found", Detail = notFound.Message },
             ConflictException conflict => new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict", Detail = conflict.Message },
+            PayloadTooLargeException tooLarge => new ProblemDetails { Status = StatusCodes.Status413PayloadTooLarge, Title = "File too large", Detail = tooLarge.Message },
+            UnsupportedMediaTypeException unsupported => new ProblemDetails
+            {
+                Status = StatusCodes.Status415UnsupportedMediaType,
+                Title = "Unsupported file type",
+                Detail = unsupported.Message,
+            },
             UnauthorizedException unauthorized => new ProblemDetails { Status = StatusCodes.Status401Unauthorized, Title = "Unauthorized", Detail = unauthorized.Message },
             BadHttpRequestException badRequest => new ProblemDetails
             {

@@ -51,6 +51,21 @@ public abstract class AgentsApiTests<TApp>(TApp app) : DatabaseTest<TApp>(app)
     }
 
     [SkippableFact]
+    public async Task Invalid_update_is_400_naming_the_fields_and_changes_nothing()
+    {
+        RequireDatabase();
+        using var client = App.CreateAdminClient();
+        var id = await Numbers.AddAgentAsync(client, "Support");
+
+        var response = await client.PutAsJsonAsync($"/api/agents/{id}", new { name = "", prompt = "p", llmModel = new string('m', 201) });
+
+        await HttpAssert.FieldErrorAsync(response, "name");
+        await HttpAssert.FieldErrorAsync(response, "llmModel");
+        var stored = await client.GetFromJsonAsync<JsonElement>($"/api/agents/{id}");
+        Assert.Equal("Support", stored.GetProperty("name").GetString());
+    }
+
+    [SkippableFact]
     public async Task Unknown_agent_is_404_problem()
     {
         RequireDatabase();

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using CleanAgent.Application.Common.Exceptions;
 using CleanAgent.Application.Common.Interfaces;
 using CleanAgent.Application.Webhooks;
@@ -17,7 +19,18 @@ public sealed record AddWhatsAppNumberCommand(
     string? AppSecret = null,
     string? BusinessId = null,
     string? AccessToken = null,
-    string? GraphApiVersion = null) : ICommand<WhatsAppNumberDto>, IWhatsAppNumberFields;
+    string? GraphApiVersion = null) : ICommand<WhatsAppNumberDto>, IWhatsAppNumberFields
+{
+    /// <summary>Leaves the secrets and the phone number out, so that a logged command (MVC logs action arguments at Trace) never shows them.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append(CultureInfo.InvariantCulture,
+            $"DisplayName = {DisplayName}, PhoneNumberId = {PhoneNumberId}, Status = {Status}, AgentId = {AgentId}, AppId = {AppId}, BusinessId = {BusinessId}, ");
+        builder.Append(CultureInfo.InvariantCulture,
+            $"GraphApiVersion = {GraphApiVersion}, AppSecretGiven = {!string.IsNullOrEmpty(AppSecret)}, AccessTokenGiven = {!string.IsNullOrEmpty(AccessToken)}");
+        return true;
+    }
+}
 
 internal sealed class AddWhatsAppNumberCommandHandler(
     IApplicationDbContext db, ISecretProtector protector, IPublicUrls urls, INumberDirectory directory, TimeProvider time)

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json.Serialization;
 using CleanAgent.Application.Common.Exceptions;
 using CleanAgent.Application.Common.Interfaces;
@@ -22,6 +24,16 @@ public sealed record UpdateWhatsAppNumberCommand(
 {
     [JsonIgnore]
     public Guid Id { get; init; }
+
+    /// <summary>Leaves the secrets and the phone number out, so that a logged command (MVC logs action arguments at Trace) never shows them.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append(CultureInfo.InvariantCulture,
+            $"DisplayName = {DisplayName}, PhoneNumberId = {PhoneNumberId}, Status = {Status}, AgentId = {AgentId}, AppId = {AppId}, BusinessId = {BusinessId}, ");
+        builder.Append(CultureInfo.InvariantCulture,
+            $"GraphApiVersion = {GraphApiVersion}, AppSecretGiven = {!string.IsNullOrEmpty(AppSecret)}, AccessTokenGiven = {!string.IsNullOrEmpty(AccessToken)}, Id = {Id}");
+        return true;
+    }
 }
 
 internal sealed class UpdateWhatsAppNumberCommandHandler(

@@ -1,0 +1,43 @@
+using CleanAgent.Application.Common.Exceptions;
+using CleanAgent.Application.Common.Interfaces;
+using CleanAgent.Domain.Agents;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace CleanAgent.Application.Agents.Knowledge.AddKnowledgeDocument;
+
+/// <summary>Adds a knowledge file to an agent. Nothing is stored unless the whole file could be read.</summary>
+public sealed record AddKnowledgeDocumentCommand(Guid AgentId, string FileName, string? ContentType, ReadOnlyMemory<byte> Content)
+    : ICommand<KnowledgeDocumentDto>;
+
+internal sealed class AddKnowledgeDocumentCommandHandler(IApplicationDbContext db, IKnowledgeFileReader reader, TimeProvider time)
+    : ICommandHandler<AddKnowledgeDocumentCommand, KnowledgeDocumentDto>
+{
+    public async ValueTask<KnowledgeDocumentDto> Handle(AddKnowledgeDocumentCommand command, CancellationToken cancellationToken)
+    {
+        if (!await db.Agents.AnyAsync(a => a.Id == command.AgentId, cancellationToken))
+        {
+            throw new NotFoundException("Agent", command.AgentId);
+        }
+
+        if (command.Content.Length > reader.MaxFileBytes)
+        {
+            throw new PayloadTooLargeException(
+                $"The file is {command.Content.Length} bytes; knowledge files may be at most {reader.MaxFileBytes} bytes (Knowledge:MaxFileBytes).");
+        }
+
+        // Some browsers send the client's full path (C:\Users\me\faq.csv); keep only the name.
+        var fileName = command.FileName.Trim().Split('/', '\\')[^1];
+        var content = reader.Read(command.Content, fileName, command.ContentType);
+        var document = KnowledgeDocument.Create(
+            command.AgentId,
+            fileName,
+            content.ContentType,
+            command.Content.Length,
+            content.Chunks.Select(c => (c.Text, c.Tokens)),
+            time.GetUtcNow().UtcDateTime);
+        db.KnowledgeDocuments.Add(document);
+        await db.SaveChangesAsync(cancellationToken);
+        return KnowledgeDocumentDto.From(document);
+    }
+}

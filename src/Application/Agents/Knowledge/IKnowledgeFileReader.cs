@@ -1,0 +1,21 @@
+namespace CleanAgent.Application.Agents.Knowledge;
+
+/// <summary>Turns an uploaded knowledge file into searchable chunks.</summary>
+public interface IKnowledgeFileReader
+{
+    /// <summary>The largest file accepted (<c>Knowledge:MaxFileBytes</c>).</summary>
+    long MaxFileBytes { get; }
+
+    /// <summary>
+    /// Reads a CSV (one chunk per row), text or Markdown file (chunks of paragraphs). Throws
+    /// <see cref="Common.Exceptions.UnsupportedMediaTypeException"/> for another kind of file and
+    /// FluentValidation's <c>ValidationException</c> (on "file") for a file it cannot read.
+    /// </summary>
+    KnowledgeFileContent Read(ReadOnlyMemory<byte> content, string fileName, string? contentType);
+}
+
+/// <param name="ContentType">The normalised type: <c>text/csv</c>, <c>text/plain</c> or <c>text/markdown</c>.</param>
+/// <param name="Chunks">The searchable pieces, in file order.</param>
+public sealed record KnowledgeFileContent(string ContentType, IReadOnlyList<KnowledgeFileChunk> Chunks);
+
+public sealed record KnowledgeFileChunk(string Text, int Tokens);

@@ -1,0 +1,3 @@
+namespace CleanAgent.Application.Common.Exceptions;
+
+public sealed class PayloadTooLargeException(string message) : Exception(message);

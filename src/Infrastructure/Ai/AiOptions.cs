@@ -1,0 +1,27 @@
+namespace CleanAgent.Infrastructure.Ai;
+
+/// <summary>The <c>Ai</c> configuration section.</summary>
+internal sealed class AiOptions
+{
+    public const string SectionName = "Ai";
+
+    /// <summary><c>Offline</c> (answers from the agent's knowledge, no network) or <c>OpenAI</c> (any OpenAI-compatible endpoint).</summary>
+    public string Provider { get; set; } = "Offline";
+
+    /// <summary>The OpenAI-compatible base URL; null for api.openai.com. <c>/v1</c> is added when the URL has no path.</summary>
+    public string? Endpoint { get; set; }
+
+    public string? ApiKey { get; set; }
+
+    /// <summary>The model for agents that name none.</summary>
+    public string Model { get; set; } = "gpt-4o-mini";
+
+    /// <summary>How long one model call may take.</summary>
+    public int TimeoutSeconds { get; set; } = 90;
+}
+
+internal enum AiProvider
+{
+    Offline,
+    OpenAI,
+}

@@ -1,0 +1,88 @@
+using System.ClientModel;
+using System.Globalization;
+using System.Text;
+using CleanAgent.Application.Replies;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CleanAgent.Infrastructure.Ai;
+
+/// <summary>Asks an LLM (through Microsoft.Extensions.AI) for the agent's answer.</summary>
+internal sealed partial class ChatClientReplyGenerator(
+    IChatClientFactory chatClients,
+    IOptions<AiOptions> options,
+    ILogger<ChatClientReplyGenerator> logger) : IReplyGenerator
+{
+    public async Task<string> GenerateAsync(ReplyRequest request, CancellationToken cancellationToken)
+    {
+        var model = string.IsNullOrWhiteSpace(request.LlmModel) ? options.Value.Model : request.LlmModel.Trim();
+        var messages = BuildMessages(request);
+        ChatResponse response;
+        try
+        {
+            response = await chatClients.ForModel(model).GetResponseAsync(messages, new ChatOptions { ModelId = model }, cancellationToken);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogFailed(model, "timeout");
+            throw new ReplyGenerationException($"The model '{model}' did not answer in time.");
+        }
+        catch (ClientResultException exception)
+        {
+            LogFailed(model, $"HTTP {exception.Status}");
+            throw new ReplyGenerationException($"The model '{model}' failed (HTTP {exception.Status}).", exception);
+        }
+        catch (HttpRequestException exception)
+        {
+            LogFailed(model, exception.HttpRequestError.ToString());
+            throw new ReplyGenerationException($"The model endpoint could not be reached ({exception.HttpRequestError}).", exception);
+        }
+
+        var text = response.Text?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            LogFailed(model, "empty answer");
+            throw new ReplyGenerationException($"The model '{model}' gave an empty answer.");
+        }
+
+        return text;
+    }
+
+    internal static List<ChatMessage> BuildMessages(ReplyRequest request)
+    {
+        var messages = new List<ChatMessage> { new(ChatRole.System, BuildSystemPrompt(request)) };
+        messages.AddRange(request.History
+            .Where(t => !string.IsNullOrWhiteSpace(t.Text))
+            .Select(t => new ChatMessage(t.FromCustomer ? ChatRole.User : ChatRole.Assistant, t.Text)));
+        messages.Add(new ChatMessage(ChatRole.User, string.Join("\n", request.CustomerMessages)));
+        return messages;
+    }
+
+    private static string BuildSystemPrompt(ReplyRequest request)
+    {
+        var prompt = new StringBuilder(request.AgentPrompt.Trim());
+        if (request.Knowledge.Count > 0)
+        {
+            prompt.Append("\n\n## Knowledge\nUse these excerpts from the business's own files when they answer the question. ")
+                .Append("If they do not cover it, say you will check rather than inventing an answer.\n");
+            for (var i = 0; i < request.Knowledge.Count; i++)
+            {
+                var match = request.Knowledge[i];
+                prompt.Append(CultureInfo.InvariantCulture, $"\n[{i + 1}] ({match.DocumentName})\n{match.Text.Trim()}\n");
+            }
+        }
+
+        prompt.Append("\n\n## How to answer\nYou are chatting on WhatsApp. Answer in the customer's language, concisely, in plain text ")
+            .Append("(short paragraphs, no tables or headings).");
+        if (!string.IsNullOrWhiteSpace(request.CustomerName))
+        {
+            prompt.Append(CultureInfo.InvariantCulture, $" The customer's WhatsApp name is {request.CustomerName.Trim()}.");
+        }
+
+        return prompt.ToString();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The model {Model} could not answer ({Reason}); the reply will be retried")]
+    private partial void LogFailed(string model, string reason);
+}

@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Text;
+using CleanAgent.Application.Replies;
+
+namespace CleanAgent.Infrastructure.Ai;
+
+/// <summary>
+/// The no-network responder (<c>Ai:Provider=Offline</c>): answers with the best knowledge match when
+/// it clearly fits the question, greets a greeting, and otherwise says that someone will get back.
+/// </summary>
+internal sealed class OfflineReplyGenerator : IReplyGenerator
+{
+    /// <summary>
+    /// The relative BM25 score (1 ≈ every question word found) a match needs. Lower and a question
+    /// about something else gets whichever FAQ row shares one word with it.
+    /// </summary>
+    public const double MinimumScore = 0.45;
+
+    private const int MaxTextAnswer = 1000;
+
+    public const string DefaultFallback =
+        "Thanks for your message! I can't answer that right now; someone from our team will get back to you.";
+
+    private static readonly HashSet<string> AnswerColumns = new(StringComparer.Ordinal)
+    {
+        "answer", "answers", "response", "responses", "reply", "replies", "respuesta", "respuestas", "reponse", "reponses",
+        "antwort", "antworten", "resposta", "respostas", "risposta", "risposte", "antwoord", "solution", "a",
+    };
+
+    private static readonly HashSet<string> GreetingWords = new(StringComparer.Ordinal)
+    {
+        "hi", "hii", "hello", "hey", "heya", "hiya", "yo", "there", "good", "morning", "afternoon", "evening", "day",
+        "hola", "buenas", "buenos", "buen", "dia", "dias", "tardes", "noches", "bonjour", "bonsoir", "salut", "coucou",
+        "hallo", "guten", "tag", "morgen", "abend", "servus", "moin", "ciao", "buongiorno", "ola", "oi", "bom", "boa", "tarde", "noite",
+    };
+
+    public Task<string> GenerateAsync(ReplyRequest request, CancellationToken cancellationToken)
+    {
+        var best = request.Knowledge.FirstOrDefault();
+        if (best is not null && best.Score >= MinimumScore && AnswerFrom(best) is { Length: > 0 } answer)
+        {
+            return Task.FromResult(answer);
+        }
+
+        var words = Words(string.Join(' ', request.CustomerMessages));
+        if (words.Count > 0 && words.All(GreetingWords.Contains))
+        {
+            return Task.FromResult(Greeting(words, request.CustomerName));
+        }
+
+        return Task.FromResult(string.IsNullOrWhiteSpace(request.FallbackReply) ? DefaultFallback : request.FallbackReply.Trim());
+    }
+
+    private static string AnswerFrom(KnowledgeMatch match) =>
+        IsCsvRow(match) && ColumnsOf(match.Text) is { Count: > 0 } columns
+            ? PickAnswer(columns)
+            : Shorten(match.Text.Trim());
+
+    private static bool IsCsvRow(KnowledgeMatch match)
+    {
+        var extension = Path.GetExtension(match.DocumentName).ToLowerInvariant();
+        if (extension == ".csv")
+        {
+            return true;
+        }
+
+        if (extension is ".txt" or ".text" or ".md" or ".markdown")
+        {
+            return false;
+        }
+
+        var lines = match.Text.Split('\n');
+        return lines.Length > 1 && lines.All(l => l.IndexOf(": ", StringComparison.Ordinal) is > 0 and <= 60);
+    }
+
+    private static List<(string Column, string Value)> ColumnsOf(string chunk) =>
+        [.. chunk.Split('\n')
+            .Select(line => line.Split(": ", 2))
+            .Where(parts => parts.Length == 2)
+            .Select(parts => (parts[0].Trim(), parts[1].Trim()))];
+
+    private static string PickAnswer(List<(string Column, string Value)> columns)
+    {
+        foreach (var (column, value) in columns)
+        {
+            if (Words(column).Any(AnswerColumns.Contains))
+            {
+                return value;
+            }
+        }
+
+        return columns[^1].Value;
+    }
+
+    private static string Shorten(string text)
+    {
+        if (text.Length <= MaxTextAnswer)
+        {
+            return text;
+        }
+
+        var head = text[..MaxTextAnswer];
+        var end = head.LastIndexOfAny(['.', '!', '?', '\n']);
+        if (end >= MaxTextAnswer / 4)
+        {
+            return head[..(end + 1)].Trim();
+        }
+
+        var space = head.LastIndexOf(' ');
+        return (space > 0 ? head[..space] : head).TrimEnd() + "…";
+    }
+
+    private static string Greeting(List<string> words, string? customerName)
+    {
+        var name = string.IsNullOrWhiteSpace(customerName) ? string.Empty : " " + customerName.Trim();
+        if (words.Any(w => w is "hola" or "buenas" or "buenos" or "buen"))
+        {
+            return $"¡Hola{name}! ¿En qué puedo ayudarte?";
+        }
+
+        if (words.Any(w => w is "bonjour" or "bonsoir" or "salut" or "coucou"))
+        {
+            return $"Bonjour{name} ! Comment puis-je vous aider ?";
+        }
+
+        if (words.Any(w => w is "hallo" or "guten" or "servus" or "moin"))
+        {
+            return $"Hallo{name}! Wie kann ich helfen?";
+        }
+
+        if (words.Any(w => w is "ola" or "oi" or "bom" or "boa"))
+        {
+            return $"Olá{name}! Como posso ajudar?";
+        }
+
+        return $"Hello{name}! How can I help you today?";
+    }
+
+    private static List<string> Words(string text)
+    {
+        var folded = new StringBuilder();
+        foreach (var c in text.ToLowerInvariant().Normalize(NormalizationForm.FormD))
+        {
+            var category = CharUnicodeInfo.GetUnicodeCategory(c);
+            if (category != UnicodeCategory.NonSpacingMark)
+            {
+                folded.Append(char.IsLetterOrDigit(c) ? c : ' ');
+            }
+        }
+
+        return [.. folded.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries)];
+    }
+}

@@ -1,0 +1,179 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CleanAgent.Application.Replies;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CleanAgent.Infrastructure.Meta;
+
+/// <summary>
+/// Sends through Meta's Graph API with the number's own token and API version. No HTTP-level
+/// retry: a blind retry of a POST can send the customer the same message twice, so retries are
+/// the reply job's decision, made from the classified result.
+/// </summary>
+internal sealed partial class GraphApiWhatsAppSender(
+    HttpClient http,
+    SendPacer pacer,
+    IOptions<MetaOptions> options,
+    TimeProvider time,
+    ILogger<GraphApiWhatsAppSender> logger) : IWhatsAppSender
+{
+    private readonly MetaOptions _options = options.Value;
+
+    public async Task<SendResult> SendTextAsync(SenderNumber number, string to, string text, string? replyToWamid, CancellationToken cancellationToken)
+    {
+        var body = new GraphTextMessageRequest(
+            to,
+            new GraphText(text, PreviewUrl: false),
+            string.IsNullOrWhiteSpace(replyToWamid) ? null : new GraphContext(replyToWamid));
+        return await PostAsync(number, body, content => ReadSent(number, content), cancellationToken);
+    }
+
+    public async Task MarkReadAsync(SenderNumber number, string wamid, CancellationToken cancellationToken)
+    {
+        var result = await PostAsync(
+            number, new GraphMarkReadRequest(wamid, new GraphTypingIndicator("text")), _ => new SendResult.Sent(wamid), cancellationToken);
+        switch (result)
+        {
+            case SendResult.RetryableFailure failure:
+                LogMarkReadFailed(number.PhoneNumberId, failure.Code ?? "none", failure.Reason);
+                break;
+            case SendResult.PermanentFailure failure:
+                LogMarkReadFailed(number.PhoneNumberId, failure.Code, failure.Title);
+                break;
+        }
+    }
+
+    private async Task<SendResult> PostAsync<TBody>(
+        SenderNumber number, TBody body, Func<string, SendResult> onSuccess, CancellationToken cancellationToken)
+    {
+        var token = string.IsNullOrWhiteSpace(number.AccessToken) ? _options.FallbackAccessToken : number.AccessToken;
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            LogNoToken(number.PhoneNumberId);
+            return new SendResult.PermanentFailure("no_access_token", "The number has no access token and Meta:FallbackAccessToken is not set.");
+        }
+
+        if (!await pacer.WaitTurnAsync(number.PhoneNumberId, cancellationToken))
+        {
+            return new SendResult.RetryableFailure("paced", "Too many sends queued for this number.", TimeSpan.FromSeconds(1));
+        }
+
+        var version = string.IsNullOrWhiteSpace(number.GraphApiVersion) ? _options.DefaultGraphApiVersion : number.GraphApiVersion.Trim();
+        var url = $"{_options.GraphApiBaseUrl.TrimEnd('/')}/{Uri.EscapeDataString(version)}/{Uri.EscapeDataString(number.PhoneNumberId)}/messages";
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken);
+            var content = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                return onSuccess(content);
+            }
+
+            var result = GraphApiErrorClassifier.Classify(response.StatusCode, content, ReadRetryAfter(response));
+            LogFailure(number, response.StatusCode, result, content);
+            return result;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogTimeout(number.PhoneNumberId);
+            return new SendResult.RetryableFailure("timeout", "The Graph API did not answer in time.", null);
+        }
+        catch (HttpRequestException exception)
+        {
+            LogNetworkError(number.PhoneNumberId, exception.HttpRequestError.ToString());
+            return new SendResult.RetryableFailure("network", $"Could not reach the Graph API ({exception.HttpRequestError}).", null);
+        }
+    }
+
+    private SendResult ReadSent(SenderNumber number, string content)
+    {
+        var id = TryReadWamid(content);
+        if (id is not null)
+        {
+            return new SendResult.Sent(id);
+        }
+
+        // Meta said yes but gave no wamid: sending again could duplicate the message, so don't.
+        LogNoWamid(number.PhoneNumberId);
+        return new SendResult.PermanentFailure("no_wamid", "The Graph API accepted the request but returned no message id.");
+    }
+
+    private static string? TryReadWamid(string content)
+    {
+        try
+        {
+            var id = JsonSerializer.Deserialize<GraphSendResponse>(content)?.Messages?.FirstOrDefault()?.Id;
+            return string.IsNullOrWhiteSpace(id) ? null : id;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private TimeSpan? ReadRetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        }
+
+        if (header?.Date is { } date)
+        {
+            var wait = date - time.GetUtcNow();
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+
+        return null;
+    }
+
+    private void LogFailure(SenderNumber number, HttpStatusCode status, SendResult result, string content)
+    {
+        var subcode = GraphApiErrorClassifier.ReadSubcode(content);
+        if (GraphApiErrorClassifier.ReadCode(content) == GraphApiErrorClassifier.ExpiredTokenCode)
+        {
+            LogTokenRejected(number.PhoneNumberId, subcode);
+        }
+
+        switch (result)
+        {
+            case SendResult.RetryableFailure retry:
+                LogRetryable(number.PhoneNumberId, (int)status, retry.Code ?? "none", subcode, retry.RetryAfter);
+                break;
+            case SendResult.PermanentFailure permanent:
+                LogPermanent(number.PhoneNumberId, (int)status, permanent.Code, subcode, permanent.Title);
+                break;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Operator action needed: Meta rejected the access token used for phone number id {PhoneNumberId} (code 190, subcode {Subcode}). Set a new token on the number or Meta:FallbackAccessToken.")]
+    private partial void LogTokenRejected(string phoneNumberId, int? subcode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Graph API send from {PhoneNumberId} failed, will retry: HTTP {Status}, code {Code}, subcode {Subcode}, retry after {RetryAfter}")]
+    private partial void LogRetryable(string phoneNumberId, int status, string code, int? subcode, TimeSpan? retryAfter);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Graph API send from {PhoneNumberId} failed permanently: HTTP {Status}, code {Code}, subcode {Subcode}: {Title}")]
+    private partial void LogPermanent(string phoneNumberId, int status, string code, int? subcode, string title);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Graph API call from {PhoneNumberId} timed out")]
+    private partial void LogTimeout(string phoneNumberId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Graph API call from {PhoneNumberId} failed on the network: {Error}")]
+    private partial void LogNetworkError(string phoneNumberId, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Operator action needed: phone number id {PhoneNumberId} has no access token and Meta:FallbackAccessToken is not set")]
+    private partial void LogNoToken(string phoneNumberId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Graph API accepted a send from {PhoneNumberId} but returned no message id")]
+    private partial void LogNoWamid(string phoneNumberId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Could not mark a message read for {PhoneNumberId} (ignored): code {Code}: {Reason}")]
+    private partial void LogMarkReadFailed(string phoneNumberId, string code, string reason);
+}

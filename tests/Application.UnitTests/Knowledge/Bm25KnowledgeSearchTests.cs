@@ -1,0 +1,71 @@
+using CleanAgent.Domain.Agents;
+using CleanAgent.Infrastructure.Knowledge;
+using CleanAgent.Infrastructure.Persistence;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace CleanAgent.Application.UnitTests.Knowledge;
+
+public sealed class Bm25KnowledgeSearchTests : IDisposable
+{
+    private readonly SqliteConnection _connection = new("Data Source=:memory:");
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions());
+    private readonly SqliteAppDbContext _db;
+    private readonly Agent _agent = Agent.Create(new AgentSettings("Shop", "Help."), DateTime.UtcNow);
+
+    public Bm25KnowledgeSearchTests()
+    {
+        _connection.Open();
+        _db = new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite(_connection).Options);
+        _db.Database.EnsureCreated();
+        _db.Agents.Add(_agent);
+        _db.SaveChanges();
+    }
+
+    private Bm25KnowledgeSearch Search => new(_db, _cache);
+
+    private async Task AddAsync(string fileName, params (string Text, int Tokens)[] chunks)
+    {
+        _db.KnowledgeDocuments.Add(KnowledgeDocument.Create(_agent.Id, fileName, "text/csv", 100, chunks, DateTime.UtcNow));
+        await _db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Matches_fit_the_token_budget_best_first()
+    {
+        await AddAsync(
+            "faq.csv",
+            ("question: shipping cost\nanswer: 5 EUR", 400),
+            ("question: shipping time\nanswer: 2 days", 150),
+            ("question: shipping to Spain\nanswer: yes", 100));
+
+        var matches = await Search.SearchAsync(_agent.Id, "shipping cost, time, Spain", 260, CancellationToken.None);
+
+        Assert.Equal(["question: shipping time\nanswer: 2 days", "question: shipping to Spain\nanswer: yes"], matches.Select(m => m.Text).Order());
+        Assert.True(matches[0].Score >= matches[1].Score);
+    }
+
+    [Fact]
+    public async Task New_document_is_searched_even_after_the_index_was_cached()
+    {
+        await AddAsync("a.csv", ("question: opening hours\nanswer: 9 to 5", 10));
+        Assert.Empty(await Search.SearchAsync(_agent.Id, "parking", 1000, CancellationToken.None));
+
+        await AddAsync("b.csv", ("question: parking\nanswer: free parking behind the shop", 10));
+
+        var match = Assert.Single(await Search.SearchAsync(_agent.Id, "parking", 1000, CancellationToken.None));
+        Assert.Equal("b.csv", match.DocumentName);
+    }
+
+    [Fact]
+    public async Task Agent_without_knowledge_gets_nothing() =>
+        Assert.Empty(await Search.SearchAsync(_agent.Id, "anything at all", 1000, CancellationToken.None));
+
+    public void Dispose()
+    {
+        _db.Dispose();
+        _cache.Dispose();
+        _connection.Dispose();
+    }
+}
