@@ -38,8 +38,8 @@ internal sealed class BenchRunner : IAsyncDisposable
         return new BenchRunner(options, runDirectory, graph, await LocalServer.StartAsync(graph.Map), llm, await LocalServer.StartAsync(llm.Map));
     }
 
-    private static IReadOnlyList<BenchNumber> NewNumbers() =>
-        Enumerable.Range(1, NumberCount).Select(i => new BenchNumber($"10655500000{i:00}", $"bench-app-secret-{i}-{Guid.NewGuid():N}")).ToList();
+    private static IReadOnlyList<BenchNumber> NewNumbers(int count = NumberCount) =>
+        Enumerable.Range(1, count).Select(i => new BenchNumber($"1065550000{i:000}", $"bench-app-secret-{i}-{Guid.NewGuid():N}")).ToList();
 
     private string ServiceDll => _options.ServiceDll ?? ServiceProcess.DefaultDll();
 
@@ -196,7 +196,8 @@ internal sealed class BenchRunner : IAsyncDisposable
 
     private async Task<ResultRow> ReplyAsync(string provider, CancellationToken cancellationToken)
     {
-        var numbers = NewNumbers();
+        // The service paces each number at Meta's 80 requests/s, and a reply costs two (read receipt, send): 25 messages/s a number stays clear of it.
+        var numbers = NewNumbers(Math.Max(NumberCount, (int)Math.Ceiling(_options.ReplyRate / 25.0)));
         await using var database = await BenchDatabase.CreateAsync(provider, _runDirectory, _options.PostgresConnectionString, cancellationToken);
         await using var service = await StartServiceAsync(database, "reply", cancellationToken);
         var agentId = await service.PostAsync("/api/agents", new
@@ -359,7 +360,7 @@ internal sealed class BenchRunner : IAsyncDisposable
         {
             numbers[i].Id = await service.PostAsync("/api/whatsapp-numbers", new
             {
-                phoneNumber = $"+1 650 253 00{i + 10:00}",
+                phoneNumber = $"+1 650 253 {1000 + i:0000}",
                 displayName = $"Bench number {i + 1}",
                 phoneNumberId = numbers[i].PhoneNumberId,
                 status = active ? "Active" : "Inactive",
