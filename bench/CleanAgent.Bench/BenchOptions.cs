@@ -36,6 +36,11 @@ internal sealed class BenchOptions
 
     public string? ServiceDll { get; private set; }
 
+    public bool KeepLogs { get; private set; }
+
+    /// <summary>Extra configuration for the service, e.g. <c>--set Hangfire__WorkerCount=20</c>.</summary>
+    public Dictionary<string, string> ServiceSettings { get; } = new(StringComparer.Ordinal);
+
     public string? PostgresConnectionString { get; private set; } =
         Environment.GetEnvironmentVariable("CLEANAGENT_BENCH_PG") is { Length: > 0 } pg ? pg : Environment.GetEnvironmentVariable("CLEANAGENT_TEST_POSTGRES");
 
@@ -63,7 +68,12 @@ internal sealed class BenchOptions
                 case "--history-messages": options.HistoryMessages = NextInt(); break;
                 case "--history-conversations": options.HistoryConversations = NextInt(); break;
                 case "--service": options.ServiceDll = Next(); break;
+                case "--keep-logs": options.KeepLogs = true; break;
                 case "--pg": options.PostgresConnectionString = Next(); break;
+                case "--set":
+                    var setting = Next().Split('=', 2);
+                    options.ServiceSettings[setting[0]] = setting.Length == 2 ? setting[1] : throw new ArgumentException("--set needs KEY=VALUE");
+                    break;
                 case "-h" or "--help": throw new HelpRequestedException();
                 default: throw new ArgumentException($"Unknown argument {args[i]}");
             }
@@ -109,6 +119,8 @@ internal sealed class BenchOptions
           --history-rate N         arrival rate of history (default 100/s)
           --history-messages N     messages seeded for history (default 1000000, over 10000 conversations)
           --service DLL            the CleanAgent.WebApi.dll to start (default: the one built beside this program)
+          --set KEY=VALUE          extra service configuration (environment form, e.g. Hangfire__WorkerCount=20); repeatable
+          --keep-logs              keep the service logs (they are kept anyway when a scenario fails)
           --pg CONNSTRING          PostgreSQL server (default: $CLEANAGENT_BENCH_PG, else $CLEANAGENT_TEST_POSTGRES)
         """;
 }

@@ -207,6 +207,8 @@ internal sealed class BenchRunner : IAsyncDisposable
             llmModel = "bench-model",
         }, cancellationToken);
         await RegisterNumbersAsync(service, numbers, agentId, active: true, cancellationToken);
+        _graph.Reset();
+        var llmCallsBefore = _llm.Calls;
 
         var factory = new WebhookFactory(numbers, RunId(), Customers);
         var rate = _options.ReplyRate;
@@ -282,7 +284,7 @@ internal sealed class BenchRunner : IAsyncDisposable
             Lost = lost,
             Doubled = doubled,
             Errors = result.Errors,
-            Note = $"open loop at {rate}/s; 200 → Graph send; {_llm.Calls} LLM calls, {_graph.Reads} read receipts, {sentInDb} outbound sent in the database"
+            Note = $"open loop at {rate}/s; 200 → Graph send; {_llm.Calls - llmCallsBefore} LLM calls, {_graph.Reads} read receipts, {sentInDb} outbound sent in the database"
                 + (drained ? string.Empty : "; sends still missing after 90 s")
                 + (result.Skipped > 0 ? $"; {result.Skipped} not sent" : string.Empty),
             Failed = acknowledged == 0,
@@ -347,6 +349,11 @@ internal sealed class BenchRunner : IAsyncDisposable
             ["Ai__ApiKey"] = "bench-llm-key",
             ["Ai__Model"] = "bench-model",
         };
+        foreach (var setting in _options.ServiceSettings)
+        {
+            environment[setting.Key] = setting.Value;
+        }
+
         var stopwatch = Stopwatch.StartNew();
         var service = await ServiceProcess.StartAsync(
             ServiceDll, environment, Path.Combine(_runDirectory, $"service-{scenario}-{database.Provider}.log"), cancellationToken);
@@ -422,7 +429,7 @@ internal sealed class BenchRunner : IAsyncDisposable
     {
         await _graphServer.DisposeAsync();
         await _llmServer.DisposeAsync();
-        if (_failed)
+        if (_failed || _options.KeepLogs)
         {
             Log($"the service logs stay in {_runDirectory}");
             return;
