@@ -125,6 +125,9 @@ internal static class LoadClient
     public static async Task<LoadResult> OpenLoopAsync(
         int rate, TimeSpan duration, int maxInFlight, Func<long, CancellationToken, Task<bool>> send, CancellationToken cancellationToken)
     {
+        // An overloaded service may hold thousands of requests; they get this long to finish, then they are abandoned (errors).
+        var drainLimit = TimeSpan.FromSeconds(Math.Clamp(duration.TotalSeconds * 2, 10, 35));
+        using var requests = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var total = (long)(rate * duration.TotalSeconds);
         var latencies = new double[total];
         var succeeded = new bool[total];
@@ -136,9 +139,9 @@ internal static class LoadClient
         {
             try
             {
-                succeeded[i] = await send(i, cancellationToken);
+                succeeded[i] = await send(i, requests.Token);
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
             {
                 succeeded[i] = false;
             }
@@ -179,9 +182,13 @@ internal static class LoadClient
             await Task.Delay(1, cancellationToken);
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(35));
-        await Task.WhenAll(tasks).WaitAsync(timeout.Token);
+        var all = Task.WhenAll(tasks);
+        if (await Task.WhenAny(all, Task.Delay(drainLimit, cancellationToken)) != all)
+        {
+            await requests.CancelAsync();
+        }
+
+        await all.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
 
         var ok = new List<double>((int)total);
         long errors = 0;
