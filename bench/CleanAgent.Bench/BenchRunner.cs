@@ -216,9 +216,9 @@ internal sealed class BenchRunner : IAsyncDisposable
         using var client = LoadClient.Create(service.BaseAddress, 512);
 
         // Warm-up: the first jobs after start pay for JIT and Hangfire's first poll; they are not measured.
-        var warmUp = (int)Math.Max(10, rate * WarmUp(seconds).TotalSeconds);
+        var warmUp = Math.Min(rate, 20);
         var warmRecipients = new ConcurrentBag<string>();
-        await LoadClient.OpenLoopAsync(rate, TimeSpan.FromSeconds(warmUp / (double)rate), 2_000, async (i, ct) =>
+        await LoadClient.OpenLoopAsync(warmUp, TimeSpan.FromSeconds(1), 2_000, async (i, ct) =>
         {
             var customer = "3518" + (10_000_000 + i).ToString(CultureInfo.InvariantCulture);
             var ok = await LoadClient.PostWebhookAsync(client, factory.Create(1_000_000_000 + i, 1, customer), ct);
@@ -229,7 +229,7 @@ internal sealed class BenchRunner : IAsyncDisposable
 
             return ok;
         }, cancellationToken);
-        await WaitForSendsAsync(() => warmRecipients.Count(r => _graph.SendsByRecipient.ContainsKey(r)), warmRecipients.Count, TimeSpan.FromSeconds(20), cancellationToken);
+        await WaitForSendsAsync(() => warmRecipients.Count(r => _graph.SendsByRecipient.ContainsKey(r)), warmRecipients.Count, TimeSpan.FromSeconds(10), cancellationToken);
 
         var total = (int)(rate * (double)seconds);
         var acknowledgedAt = new long[total];
@@ -249,7 +249,7 @@ internal sealed class BenchRunner : IAsyncDisposable
         }, cancellationToken);
 
         var acknowledged = recipients.Count(r => r is not null);
-        var drainLimit = TimeSpan.FromSeconds(Math.Clamp(seconds * 3, 20, 90));
+        var drainLimit = TimeSpan.FromSeconds(Math.Clamp(seconds * 3, 10, 90));
         var drained = await WaitForSendsAsync(
             () => recipients.Count(r => r is not null && _graph.SendsByRecipient.ContainsKey(r)), acknowledged, drainLimit, cancellationToken);
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken); // a second send of the same answer would arrive now
@@ -381,7 +381,7 @@ internal sealed class BenchRunner : IAsyncDisposable
         }
     }
 
-    /// <summary>Polls until <paramref name="count"/> reaches <paramref name="expected"/>, or gives up after <paramref name="limit"/> or 20 s without progress.</summary>
+    /// <summary>Polls until <paramref name="count"/> reaches <paramref name="expected"/>, or gives up after <paramref name="limit"/> or 10 s without progress.</summary>
     private static async Task<bool> WaitForSendsAsync(Func<int> count, int expected, TimeSpan limit, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
@@ -400,7 +400,7 @@ internal sealed class BenchRunner : IAsyncDisposable
                 last = now;
                 lastProgress = stopwatch.Elapsed;
             }
-            else if (stopwatch.Elapsed - lastProgress > TimeSpan.FromSeconds(15))
+            else if (stopwatch.Elapsed - lastProgress > TimeSpan.FromSeconds(10))
             {
                 return false;
             }

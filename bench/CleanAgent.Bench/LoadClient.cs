@@ -126,7 +126,7 @@ internal static class LoadClient
         int rate, TimeSpan duration, int maxInFlight, Func<long, CancellationToken, Task<bool>> send, CancellationToken cancellationToken)
     {
         // An overloaded service may hold thousands of requests; they get this long to finish, then they are abandoned (errors).
-        var drainLimit = TimeSpan.FromSeconds(Math.Clamp(duration.TotalSeconds * 2, 10, 35));
+        var drainLimit = TimeSpan.FromSeconds(Math.Clamp(duration.TotalSeconds * 1.5, 3, 35));
         using var requests = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var total = (long)(rate * duration.TotalSeconds);
         var latencies = new double[total];
