@@ -56,6 +56,8 @@ public static class DependencyInjection
         services.AddSingleton<IReplyScheduler, HangfireReplyScheduler>();
         services.AddTransient<ReplyToConversationJob>();
         services.AddHostedService<PendingReplySweeper>();
+        services.AddSingleton<RawPayloadRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<RawPayloadRetention>());
 
         services.AddHangfire(config =>
         {
@@ -91,10 +93,15 @@ public static class DependencyInjection
                     break;
             }
         });
-        // Reply jobs mostly wait (database, model, Graph API), so workers are cheap; Hangfire:WorkerCount overrides.
-        services.AddHangfireServer(o => o.WorkerCount = configuration.GetValue<int?>("Hangfire:WorkerCount") is > 0 and var workers
-            ? workers
-            : Math.Max(4, Environment.ProcessorCount * 2));
+        services.AddHangfireServer(o =>
+        {
+            // Reply jobs mostly wait (database, model, Graph API), so workers are cheap; Hangfire:WorkerCount overrides.
+            o.WorkerCount = configuration.GetValue<int?>("Hangfire:WorkerCount") is > 0 and var workers
+                ? workers
+                : Math.Max(4, Environment.ProcessorCount * 2);
+            // Retries are delayed jobs; look for due ones every second, not every 15 s.
+            o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+        });
 
         // Replies: Graph API sender, reply generators, knowledge (see RepliesDependencyInjection.cs).
         services.AddRepliesInfrastructure(configuration);

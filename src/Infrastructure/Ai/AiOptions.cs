@@ -16,8 +16,8 @@ internal sealed class AiOptions
     /// <summary>The model for agents that name none.</summary>
     public string Model { get; set; } = "gpt-4o-mini";
 
-    /// <summary>How long one model call may take.</summary>
-    public int TimeoutSeconds { get; set; } = 90;
+    /// <summary>How long one model call may take; kept below the reply lease (60 s) so a slow model does not let a second job start.</summary>
+    public int TimeoutSeconds { get; set; } = 45;
 }
 
 internal enum AiProvider

@@ -61,11 +61,16 @@ internal sealed class Bm25Index
             _postings.TryGetValue(term, out var postings);
             var documentFrequency = postings?.Count ?? 0;
             var idf = Math.Log(1 + ((Chunks.Count - documentFrequency + 0.5) / (documentFrequency + 0.5)));
-            idfSum += idf;
             if (postings is null)
             {
+                // A word no chunk contains ("today" in "when are you open today?") cannot tell chunks apart;
+                // it weighs a little less than a rare word, so one stray word lowers a match without
+                // sinking it, while two ("do you sell used cars?") do.
+                idfSum += 0.8 * Math.Log(1 + ((Chunks.Count - 0.5) / 1.5));
                 continue;
             }
+
+            idfSum += idf;
 
             foreach (var (chunk, frequency) in postings)
             {

@@ -31,7 +31,6 @@ public sealed class MetaWebhookController(ISender sender) : ControllerBase
     /// <summary>A delivery of messages and statuses, signed with X-Hub-Signature-256. 200 once it is stored.</summary>
     [HttpPost]
     [RequestSizeLimit(MaxBodyBytes)]
-    [Consumes("application/json")]
     [ProducesResponseType<WebhookReceipt>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized)]

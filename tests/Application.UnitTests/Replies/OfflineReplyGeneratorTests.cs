@@ -17,6 +17,7 @@ public sealed class OfflineReplyGeneratorTests
 
     [Theory]
     [InlineData("When do you open?", "We are open Monday to Saturday, 9am to 7pm.")]
+    [InlineData("hi, when are you open today?", "We are open Monday to Saturday, 9am to 7pm.")]
     [InlineData("what are the shipping costs to Spain", "Shipping costs 5 EUR; free above 50 EUR.")]
     [InlineData("Can I pay by PayPal? which methods do you accept", "Visa, Mastercard and PayPal.")]
     [InlineData("is it possible to return something?", "Yes, within 30 days with the receipt.")]

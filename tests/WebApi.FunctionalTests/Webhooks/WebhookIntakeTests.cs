@@ -160,6 +160,32 @@ public abstract class WebhookIntakeTests<TApp>(TApp app) : DatabaseTest<TApp>(ap
         Assert.Equal(1, conversation.InboundCount);
     }
 
+    [SkippableTheory]
+    [InlineData(null)]
+    [InlineData("text/plain")]
+    [InlineData("application/json; charset=utf-8")]
+    public async Task Delivery_is_read_whatever_content_type_it_claims(string? contentType)
+    {
+        RequireDatabase();
+        using var admin = App.CreateAdminClient();
+        await admin.AddNumberAsync(NumberId);
+        var body = Encoding.UTF8.GetBytes(Meta.TextWebhook(NumberId, "16315551181", "wamid.ct", "hello"));
+        using var content = new ByteArrayContent(body);
+        if (contentType is not null)
+        {
+            content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/meta-webhook") { Content = content };
+        request.Headers.TryAddWithoutValidation("X-Hub-Signature-256", Meta.Sign(body, Meta.AppSecret));
+        using var client = App.CreateClient();
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, await CountMessagesAsync());
+    }
+
     [SkippableFact]
     public async Task Twenty_simultaneous_copies_store_one_message()
     {
@@ -377,6 +403,27 @@ public abstract class WebhookIntakeTests<TApp>(TApp app) : DatabaseTest<TApp>(ap
         var number = await admin.GetFromJsonAsync<JsonElement>($"/api/whatsapp-numbers/{numberId}");
         Assert.Contains("unable to authenticate the app user", number.GetProperty("lastWebhookError").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, await CountMessagesAsync());
+    }
+
+    [SkippableFact]
+    public async Task Deleting_a_number_removes_its_conversations_and_messages_only()
+    {
+        RequireDatabase();
+        using var admin = App.CreateAdminClient();
+        var gone = await admin.AddNumberAsync("111111111111111");
+        await admin.AddNumberAsync("222222222222222");
+        using var client = App.CreateClient();
+        await client.PostWebhookAsync(Meta.TextWebhook("111111111111111", "16315550001", "wamid.d1", "bye"));
+        await client.PostWebhookAsync(Meta.TextWebhook("222222222222222", "16315550001", "wamid.d2", "stay"));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/whatsapp-numbers/{gone}")).StatusCode);
+
+        var left = await App.WithDbAsync(db => db.Messages.AsNoTracking().Select(m => m.Text).ToListAsync());
+        Assert.Equal(["stay"], left);
+        Assert.Equal(1, await App.WithDbAsync(db => db.Conversations.CountAsync()));
+        var redelivered = await client.PostWebhookAsync(Meta.TextWebhook("111111111111111", "16315550001", "wamid.d3", "again"));
+        Assert.Equal(HttpStatusCode.OK, redelivered.StatusCode);
+        Assert.Equal(1, await CountMessagesAsync());
     }
 
     [SkippableFact]

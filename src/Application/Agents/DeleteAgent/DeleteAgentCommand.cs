@@ -23,8 +23,7 @@ internal sealed class DeleteAgentCommandHandler(IApplicationDbContext db) : ICom
                 $"Agent '{agent.Name}' is linked to {linked.Count} WhatsApp number(s) ({string.Join(", ", linked)}). Link them to another agent first.");
         }
 
-        await db.KnowledgeChunks.Where(c => c.AgentId == command.Id).ExecuteDeleteAsync(cancellationToken);
-        await db.KnowledgeDocuments.Where(d => d.AgentId == command.Id).ExecuteDeleteAsync(cancellationToken);
+        // Knowledge documents and their chunks go with the agent in the same statement (ON DELETE CASCADE).
         db.Agents.Remove(agent);
         await db.SaveChangesAsync(cancellationToken);
         return Unit.Value;

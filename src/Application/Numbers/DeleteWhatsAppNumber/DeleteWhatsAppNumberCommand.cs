@@ -15,9 +15,8 @@ internal sealed class DeleteWhatsAppNumberCommandHandler(IApplicationDbContext d
     {
         var number = await db.WhatsAppNumbers.FindAsync([command.Id], cancellationToken)
             ?? throw new NotFoundException("WhatsApp number", command.Id);
-        await db.Messages.Where(m => m.WhatsAppNumberId == command.Id).ExecuteDeleteAsync(cancellationToken);
+        // Conversations and their messages go with the number in the same statement (ON DELETE CASCADE).
         await db.PendingStatusUpdates.Where(s => s.WhatsAppNumberId == command.Id).ExecuteDeleteAsync(cancellationToken);
-        await db.Conversations.Where(c => c.WhatsAppNumberId == command.Id).ExecuteDeleteAsync(cancellationToken);
         db.WhatsAppNumbers.Remove(number);
         await db.SaveChangesAsync(cancellationToken);
         directory.Invalidate();

@@ -22,7 +22,7 @@ internal sealed partial class ReplyToConversationCommandHandler(
     IReplyGenerator generator,
     IKnowledgeSearch knowledge,
     ISecretProtector protector,
-    IOptions<ReplyOptions> options,
+    IOptionsSnapshot<ReplyOptions> options,
     TimeProvider time,
     ILogger<ReplyToConversationCommandHandler> logger) : ICommandHandler<ReplyToConversationCommand>
 {
@@ -30,9 +30,13 @@ internal sealed partial class ReplyToConversationCommandHandler(
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
 
     private readonly Guid _owner = Guid.NewGuid();
-    private const int MaxRounds = 10;
+    private const int MaxRounds = 20;
     private const int MaxConflicts = 20;
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(30);
+
+    /// <summary>The waits between attempts; the Hangfire job's retry delays are the same.</summary>
+    public static readonly int[] BackoffSeconds = [5, 15, 30, 60, 120, 300, 600, 900, 1800];
+
+    private TimeSpan _burstWaited;
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
@@ -64,7 +68,7 @@ internal sealed partial class ReplyToConversationCommandHandler(
         catch (Exception ex) when (ex is not ReplyFailedException)
         {
             // Free the conversation at once (else the lease would hold it for minutes) and wait for the backoff.
-            await DeferAsync(id, ex is ReplyDeferredException ? ex.Message : $"Unexpected {ex.GetType().Name}: {ex.Message}");
+            await DeferAsync(id, ex is ReplyDeferredException ? ex.Message : $"Unexpected {ex.GetType().Name}: {ex.Message}", (ex as ReplyDeferredException)?.RetryAfter);
             throw;
         }
     }
@@ -146,6 +150,11 @@ internal sealed partial class ReplyToConversationCommandHandler(
             return await GiveUpAsync(id, unanswered, "The 24-hour customer service window had closed; no free-text reply was sent.", cancellationToken, failed);
         }
 
+        if (await WaitForQuietAsync(unanswered, cancellationToken))
+        {
+            return Outcome.Continue;
+        }
+
         var senderNumber = ToSender(number);
         await sender.MarkReadAsync(senderNumber, unanswered[^1].WhatsAppMessageId!, cancellationToken);
         await RenewLeaseAsync(id, cancellationToken);
@@ -155,7 +164,9 @@ internal sealed partial class ReplyToConversationCommandHandler(
         // A model slower than the lease may have let another job take over; then that job answers, not this one.
         await RenewLeaseAsync(id, cancellationToken);
         db.DiscardChanges();
-        unanswered = await UnansweredAsync(id, cancellationToken);
+        var seenByModel = unanswered.Select(m => m.Id).ToHashSet();
+        // Only what the model saw is answered now; messages that came in meanwhile get the next round.
+        unanswered = (await UnansweredAsync(id, cancellationToken)).Where(m => seenByModel.Contains(m.Id)).ToList();
         if (unanswered.Count == 0)
         {
             return Outcome.Continue;
@@ -179,6 +190,25 @@ internal sealed partial class ReplyToConversationCommandHandler(
         await db.SaveChangesAsync(cancellationToken);
         await SendAsync(conversation, number, outbound, cancellationToken);
         return Outcome.Continue;
+    }
+
+    /// <summary>Waits while the customer is still typing a burst; true when it waited (the caller reads the messages again).</summary>
+    private async Task<bool> WaitForQuietAsync(List<Message> unanswered, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var quiet = TimeSpan.FromMilliseconds(settings.BurstWindowMilliseconds);
+        var remaining = TimeSpan.FromMilliseconds(settings.MaxBurstWaitMilliseconds) - _burstWaited;
+        var newest = unanswered.Max(m => m.CreatedAt);
+        var wait = newest + quiet - Now;
+        if (wait <= TimeSpan.Zero || remaining <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        wait = wait < remaining ? wait : remaining;
+        await Task.Delay(wait, time, cancellationToken);
+        _burstWaited += wait;
+        return true;
     }
 
     private Task<List<Message>> UnansweredAsync(Guid id, CancellationToken cancellationToken) =>
@@ -267,7 +297,7 @@ internal sealed partial class ReplyToConversationCommandHandler(
                     throw new ReplyFailedException(error);
 
                 case SendResult.RetryableFailure retry:
-                    throw new ReplyDeferredException($"Meta could not take the reply now ({retry.Code ?? "no code"}: {retry.Reason})");
+                    throw new ReplyDeferredException($"Meta could not take the reply now ({retry.Code ?? "no code"}: {retry.Reason})", retryAfter: retry.RetryAfter);
             }
         }
     }
@@ -415,19 +445,19 @@ internal sealed partial class ReplyToConversationCommandHandler(
         throw new ReplyDeferredException("The conversation kept changing; it is finished by the next attempt.");
     }
 
-    private async Task DeferAsync(Guid id, string error)
+    private async Task DeferAsync(Guid id, string error, TimeSpan? retryAfter)
     {
         try
         {
             await MutateConversationAsync(id, c =>
             {
                 if (c.ReplyLeaseOwner != _owner && c.ReplyLeaseOwner is not null)
-            {
-                return false;
-            }
+                {
+                    return false;
+                }
 
-            var delay = TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, 10 * Math.Pow(2, c.ReplyAttempts)));
-                c.DeferReply(error, Now + delay);
+                var delay = TimeSpan.FromSeconds(BackoffSeconds[Math.Min(c.ReplyAttempts, BackoffSeconds.Length - 1)]);
+                c.DeferReply(error, Now + (retryAfter > delay ? retryAfter.Value : delay));
                 return true;
             }, CancellationToken.None);
         }

@@ -25,6 +25,7 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         // A redelivered webhook can never store the same message twice.
         builder.HasIndex(m => new { m.WhatsAppNumberId, m.WhatsAppMessageId }).IsUnique();
         builder.HasIndex(m => new { m.ConversationId, m.Timestamp });
+        builder.HasIndex(m => m.CreatedAt);
         builder.HasOne<Conversation>().WithMany().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -300,6 +300,8 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("ConversationId", "Timestamp");
 
                     b.HasIndex("WhatsAppNumberId", "WhatsAppMessageId")

@@ -295,6 +295,8 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("ConversationId", "Timestamp");
 
                     b.HasIndex("WhatsAppNumberId", "WhatsAppMessageId")
