@@ -352,6 +352,10 @@ internal sealed class BenchRunner : IAsyncDisposable
             ["Ai__Endpoint"] = new Uri(_llmServer.BaseAddress, "v1").ToString(),
             ["Ai__ApiKey"] = "bench-llm-key",
             ["Ai__Model"] = "bench-model",
+
+            // The reply scenario measures the pipeline's overhead; the wait for a customer who keeps typing (1.5 s by
+            // default) is a deliberate delay, not overhead. --set WhatsApp__BurstWindowMilliseconds=1500 measures with it.
+            ["WhatsApp__BurstWindowMilliseconds"] = "0",
         };
         foreach (var setting in _options.ServiceSettings)
         {
