@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CleanAgent.Application.Common.Interfaces;
 using CleanAgent.Domain.Agents;
 using CleanAgent.Domain.Conversations;
@@ -44,7 +45,46 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
         v => v == null ? v : DateTime.SpecifyKind(v.Value, DateTimeKind.Utc));
 }
 
-public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> options) : AppDbContext(options);
+/// <summary>
+/// SQLite lets one writer in at a time, and Microsoft.Data.Sqlite meets a locked database by sleeping a fixed 150 ms
+/// before it tries again: with a few webhooks at once that sleep was most of the time to the 200 (bench: 112 req/s,
+/// p99 460 ms at 4 connections against 253 req/s, p99 10 ms at one). The writers of this process queue here instead,
+/// one queue per database.
+/// </summary>
+public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> options) : AppDbContext(options)
+{
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> WriteGates = new(StringComparer.Ordinal);
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var gate = WriteGate();
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        var gate = WriteGate();
+        gate.Wait();
+        try
+        {
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private SemaphoreSlim WriteGate() => WriteGates.GetOrAdd(Database.GetConnectionString() ?? string.Empty, _ => new SemaphoreSlim(1, 1));
+}
 
 public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options) : AppDbContext(options);
 

@@ -61,7 +61,7 @@ internal sealed partial class ReceiveMetaWebhookCommandHandler(
                 var (receipt, conversationsToAnswer) = await StoreAsync(payload, accepted, cancellationToken);
                 foreach (var conversationId in conversationsToAnswer)
                 {
-                    scheduler.ScheduleReply(conversationId);
+                    ScheduleReply(conversationId);
                 }
 
                 return receipt;
@@ -71,6 +71,23 @@ internal sealed partial class ReceiveMetaWebhookCommandHandler(
                 LogStoreRetry(logger, attempt, ex.GetType().Name);
                 db.DiscardChanges();
             }
+        }
+    }
+
+    /// <summary>
+    /// The messages are committed: a queue that fails now (e.g. Hangfire's connection pool is exhausted) must not turn
+    /// the delivery into a 500, since Meta's redelivery would be a duplicate and schedule nothing. The sweeper finds
+    /// the pending reply in the database instead.
+    /// </summary>
+    private void ScheduleReply(Guid conversationId)
+    {
+        try
+        {
+            scheduler.ScheduleReply(conversationId);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogScheduleFailed(logger, conversationId, ex);
         }
     }
 
@@ -225,6 +242,9 @@ internal sealed partial class ReceiveMetaWebhookCommandHandler(
         LogStored(logger, stored, duplicates, applied, kept);
         return (new WebhookReceipt(stored, duplicates, applied, kept, Ignored: false), toAnswer);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not schedule the reply of conversation {ConversationId}; the pending-reply sweeper schedules it shortly")]
+    private static partial void LogScheduleFailed(ILogger logger, Guid conversationId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook for unregistered phone_number_id(s) {PhoneNumberIds} acknowledged and dropped; add the number to CleanAgent to receive its messages")]
     private static partial void LogUnknownNumbers(ILogger logger, string phoneNumberIds);
