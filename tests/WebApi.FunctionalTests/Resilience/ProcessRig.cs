@@ -43,6 +43,7 @@ public sealed class ProcessRig : IAsyncDisposable
             ["Ai__Model"] = "test-model",
             // Every customer writes once: answer at once instead of waiting for more.
             ["WhatsApp__BurstWindowMilliseconds"] = "0",
+            ["Hangfire__WorkerCount"] = Workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in settings)
         {
@@ -104,12 +105,14 @@ public sealed class ProcessRig : IAsyncDisposable
         await admin.AddNumberAsync(PhoneNumberId, agentId: agentId);
     }
 
+    /// <summary>Hangfire workers per process; a reply job holds one while it runs.</summary>
+    public const int Workers = 4;
+
     /// <summary>
     /// A killed process can double at most the replies it was sending at that instant (the documented
-    /// window: Meta accepted, the wamid not yet committed): one per Hangfire worker (as configured in
-    /// Infrastructure's DependencyInjection).
+    /// window: Meta accepted, the wamid not yet committed): one per worker.
     /// </summary>
-    public static int RepliesInFlightAtMost => Math.Max(4, Environment.ProcessorCount * 2);
+    public const int RepliesInFlightAtMost = Workers;
 
     public static string Customer(int i) => "1631555" + i.ToString("0000", System.Globalization.CultureInfo.InvariantCulture);
 
