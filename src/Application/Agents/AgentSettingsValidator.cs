@@ -12,12 +12,12 @@ internal static class AgentSettingsRules
     public static void AddAgentRules<T>(this AbstractValidator<T> validator, Func<T, string?> name, Func<T, string?> prompt,
         Func<T, string?> llmModel, Func<T, string?> sttModel, Func<T, string?> ttsModel, Func<T, string?> ttsVoice, Func<T, string?> fallbackReply)
     {
-        validator.RuleFor(x => name(x)).NotEmpty().MaximumLength(MaxNameLength).OverridePropertyName("name");
-        validator.RuleFor(x => prompt(x)).NotEmpty().MaximumLength(MaxPromptLength).OverridePropertyName("prompt");
-        validator.RuleFor(x => llmModel(x)).MaximumLength(MaxModelLength).OverridePropertyName("llmModel");
-        validator.RuleFor(x => sttModel(x)).MaximumLength(MaxModelLength).OverridePropertyName("sttModel");
-        validator.RuleFor(x => ttsModel(x)).MaximumLength(MaxModelLength).OverridePropertyName("ttsModel");
-        validator.RuleFor(x => ttsVoice(x)).MaximumLength(MaxModelLength).OverridePropertyName("ttsVoice");
-        validator.RuleFor(x => fallbackReply(x)).MaximumLength(4096).OverridePropertyName("fallbackReply");
+        validator.RuleFor(x => name(x)).NotEmpty().MaximumLength(MaxNameLength).WithName("Name").OverridePropertyName("name");
+        validator.RuleFor(x => prompt(x)).NotEmpty().MaximumLength(MaxPromptLength).WithName("Prompt").OverridePropertyName("prompt");
+        validator.RuleFor(x => llmModel(x)).MaximumLength(MaxModelLength).WithName("LLM model").OverridePropertyName("llmModel");
+        validator.RuleFor(x => sttModel(x)).MaximumLength(MaxModelLength).WithName("STT model").OverridePropertyName("sttModel");
+        validator.RuleFor(x => ttsModel(x)).MaximumLength(MaxModelLength).WithName("TTS model").OverridePropertyName("ttsModel");
+        validator.RuleFor(x => ttsVoice(x)).MaximumLength(MaxModelLength).WithName("TTS voice").OverridePropertyName("ttsVoice");
+        validator.RuleFor(x => fallbackReply(x)).MaximumLength(4096).WithName("Fallback reply").OverridePropertyName("fallbackReply");
     }
 }

@@ -28,35 +28,35 @@ internal static class WhatsAppNumberRules
         validator.RuleFor(x => x.PhoneNumber).NotEmpty()
             .Must(p => Domain.Common.PhoneNumber.TryParse(p, out _))
             .WithMessage("'{PropertyValue}' is not a valid phone number; write it with its country code, e.g. +1-234-567-8900.")
-            .OverridePropertyName("phoneNumber");
-        validator.RuleFor(x => x.DisplayName).NotEmpty().MaximumLength(200).OverridePropertyName("displayName");
+            .WithName("Phone number").OverridePropertyName("phoneNumber");
+        validator.RuleFor(x => x.DisplayName).NotEmpty().MaximumLength(200).WithName("Display name").OverridePropertyName("displayName");
         validator.RuleFor(x => x.PhoneNumberId).NotEmpty().MaximumLength(32)
             .Matches("^[0-9]+$").WithMessage("Phone Number ID is the numeric id from WhatsApp → Getting Started, e.g. 123456789012345.")
-            .OverridePropertyName("phoneNumberId");
+            .WithName("Phone Number ID").OverridePropertyName("phoneNumberId");
         validator.RuleFor(x => x.BusinessId).MaximumLength(32)
             .Matches("^[0-9]+$").When(x => !string.IsNullOrEmpty(x.BusinessId))
             .WithMessage("Business ID is the numeric id from Business Settings.")
-            .OverridePropertyName("businessId");
+            .WithName("Business ID").OverridePropertyName("businessId");
         validator.RuleFor(x => x.AppId).MaximumLength(32)
             .Matches("^[0-9]+$").When(x => !string.IsNullOrEmpty(x.AppId))
             .WithMessage("App ID is the numeric id from Settings → Basic.")
-            .OverridePropertyName("appId");
+            .WithName("App ID").OverridePropertyName("appId");
         validator.RuleFor(x => x.Status)
             .Must(s => s is null || Enum.TryParse<NumberStatus>(s, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(s, out _))
             .WithMessage("Status must be 'Active' or 'Inactive'.")
-            .OverridePropertyName("status");
+            .WithName("Status").OverridePropertyName("status");
         validator.RuleFor(x => x.GraphApiVersion)
             .Must(v => string.IsNullOrEmpty(v) || Domain.Common.GraphApiVersion.HasValidShape(v))
             .WithMessage("Graph API version must look like v24.0.")
             .Must(v => string.IsNullOrEmpty(v) || !Domain.Common.GraphApiVersion.IsExpired(v, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)))
             .WithMessage(v => $"Graph API version {v.GraphApiVersion} has expired; use {Domain.Common.GraphApiVersion.Default} or later.")
-            .OverridePropertyName("graphApiVersion");
-        validator.RuleFor(x => x.AppSecret).MaximumLength(256).OverridePropertyName("appSecret");
-        validator.RuleFor(x => x.AccessToken).MaximumLength(4096).OverridePropertyName("accessToken");
+            .WithName("Graph API version").OverridePropertyName("graphApiVersion");
+        validator.RuleFor(x => x.AppSecret).MaximumLength(256).WithName("App Secret").OverridePropertyName("appSecret");
+        validator.RuleFor(x => x.AccessToken).MaximumLength(4096).WithName("Access token").OverridePropertyName("accessToken");
         validator.RuleFor(x => x.AgentId)
             .MustAsync(async (id, ct) => id is null || await db.Agents.AnyAsync(a => a.Id == id, ct))
             .WithMessage("No agent has the id '{PropertyValue}'.")
-            .OverridePropertyName("agentId");
+            .WithName("Agent").OverridePropertyName("agentId");
     }
 
     public static WhatsAppNumberSettings ToSettings(this IWhatsAppNumberFields fields) => new(

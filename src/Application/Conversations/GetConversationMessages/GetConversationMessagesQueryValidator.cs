@@ -6,7 +6,7 @@ internal sealed class GetConversationMessagesQueryValidator : AbstractValidator<
 {
     public GetConversationMessagesQueryValidator()
     {
-        RuleFor(x => x.Page).GreaterThanOrEqualTo(1).OverridePropertyName("page");
-        RuleFor(x => x.PageSize).InclusiveBetween(1, 1000).OverridePropertyName("pageSize");
+        RuleFor(x => x.Page).GreaterThanOrEqualTo(1).WithName("Page").OverridePropertyName("page");
+        RuleFor(x => x.PageSize).InclusiveBetween(1, 1000).WithName("Page size").OverridePropertyName("pageSize");
     }
 }

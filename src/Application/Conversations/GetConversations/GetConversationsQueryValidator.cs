@@ -6,7 +6,7 @@ internal sealed class GetConversationsQueryValidator : AbstractValidator<GetConv
 {
     public GetConversationsQueryValidator()
     {
-        RuleFor(x => x.Page).GreaterThanOrEqualTo(1).OverridePropertyName("page");
-        RuleFor(x => x.PageSize).InclusiveBetween(1, 200).OverridePropertyName("pageSize");
+        RuleFor(x => x.Page).GreaterThanOrEqualTo(1).WithName("Page").OverridePropertyName("page");
+        RuleFor(x => x.PageSize).InclusiveBetween(1, 200).WithName("Page size").OverridePropertyName("pageSize");
     }
 }

@@ -10,6 +10,6 @@ internal sealed class AddWhatsAppNumberCommandValidator : AbstractValidator<AddW
         this.AddNumberRules(db, time);
         RuleFor(x => x.AppSecret).NotEmpty()
             .WithMessage("App Secret is needed to check that webhooks come from Meta (Settings → Basic → App Secret).")
-            .OverridePropertyName("appSecret");
+            .WithName("App Secret").OverridePropertyName("appSecret");
     }
 }
