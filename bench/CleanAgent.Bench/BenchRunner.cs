@@ -135,6 +135,7 @@ internal sealed class BenchRunner : IAsyncDisposable
         using var client = LoadClient.Create(service.BaseAddress, _options.Connections);
         long acknowledgedMessages = 0, sentMessages = 0;
         var seconds = _options.SecondsFor("ingest");
+        var cpuBefore = service.CpuTime;
         var result = await LoadClient.ClosedLoopAsync(_options.Connections, WarmUp(seconds), TimeSpan.FromSeconds(seconds), async (i, ct) =>
         {
             var webhook = factory.Create(i);
@@ -148,10 +149,12 @@ internal sealed class BenchRunner : IAsyncDisposable
             return ok;
         }, cancellationToken);
         service.Sample();
+        var cpuMs = (service.CpuTime - cpuBefore).TotalMilliseconds / Math.Max(1, result.Sent);
         var stored = await database.CountInboundMessagesAsync(cancellationToken);
         return Row("ingest", provider, result) with
         {
             PeakMb = service.PeakWorkingSetBytes / 1048576.0,
+            CpuMsPerRequest = cpuMs,
             Lost = Math.Max(0, acknowledgedMessages - stored),
             Doubled = Math.Max(0, stored - sentMessages),
             Note = $"{_options.Connections} connections, as fast as answered; {Stored(acknowledgedMessages, sentMessages, stored)}",
@@ -184,12 +187,15 @@ internal sealed class BenchRunner : IAsyncDisposable
 
         var seconds = _options.SecondsFor("ingest-rate");
         await LoadClient.OpenLoopAsync(rate, WarmUp(seconds), 2_000, (i, ct) => Send(i + 10_000_000, ct), cancellationToken);
+        var cpuBefore = service.CpuTime;
         var result = await LoadClient.OpenLoopAsync(rate, TimeSpan.FromSeconds(seconds), 2_000, Send, cancellationToken);
         service.Sample();
+        var cpuMs = (service.CpuTime - cpuBefore).TotalMilliseconds / Math.Max(1, result.Sent);
         var stored = await database.CountInboundMessagesAsync(cancellationToken);
         return Row("ingest-rate", provider, result) with
         {
             PeakMb = service.PeakWorkingSetBytes / 1048576.0,
+            CpuMsPerRequest = cpuMs,
             Lost = Math.Max(0, acknowledgedMessages - stored),
             Doubled = Math.Max(0, stored - sentMessages),
             Note = $"open loop at {rate}/s, latency from the scheduled send; {Stored(acknowledgedMessages, sentMessages, stored)}"
@@ -237,6 +243,7 @@ internal sealed class BenchRunner : IAsyncDisposable
         var total = (int)(rate * (double)seconds);
         var acknowledgedAt = new long[total];
         var recipients = new string[total];
+        var cpuBefore = service.CpuTime;
         var result = await LoadClient.OpenLoopAsync(rate, TimeSpan.FromSeconds(seconds), 2_000, async (i, ct) =>
         {
             // One message per customer, so each send names the message it answers by its recipient.
@@ -255,6 +262,7 @@ internal sealed class BenchRunner : IAsyncDisposable
         var drainLimit = TimeSpan.FromSeconds(Math.Clamp(seconds * 3, 10, 90));
         var drained = await WaitForSendsAsync(
             () => recipients.Count(r => r is not null && _graph.SendsByRecipient.ContainsKey(r)), acknowledged, drainLimit, cancellationToken);
+        var cpuMs = (service.CpuTime - cpuBefore).TotalMilliseconds / Math.Max(1, acknowledged);
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken); // a second send of the same answer would arrive now
         service.Sample();
 
@@ -285,6 +293,7 @@ internal sealed class BenchRunner : IAsyncDisposable
             P95Ms = Stats.Percentile(latencies, 95),
             P99Ms = Stats.Percentile(latencies, 99),
             PeakMb = service.PeakWorkingSetBytes / 1048576.0,
+            CpuMsPerRequest = cpuMs,
             Lost = lost,
             Doubled = doubled,
             Errors = result.Errors,
@@ -328,16 +337,19 @@ internal sealed class BenchRunner : IAsyncDisposable
         await Task.WhenAll(
             LoadClient.OpenLoopAsync(rate, warmUp, 1_000, (i, ct) => List(i + 1, ct), cancellationToken),
             LoadClient.OpenLoopAsync(rate, warmUp, 1_000, (i, ct) => Messages(i + 5_000, ct), cancellationToken));
+        var cpuBefore = service.CpuTime;
         var lists = LoadClient.OpenLoopAsync(rate, TimeSpan.FromSeconds(seconds), 1_000, List, cancellationToken);
         var pages = LoadClient.OpenLoopAsync(rate, TimeSpan.FromSeconds(seconds), 1_000, Messages, cancellationToken);
         await Task.WhenAll(lists, pages);
         service.Sample();
         var peak = service.PeakWorkingSetBytes / 1048576.0;
+        // Both routes run at once, so they share one figure: the service's CPU per read of either kind.
+        var cpuMs = (service.CpuTime - cpuBefore).TotalMilliseconds / Math.Max(1, (await lists).Sent + (await pages).Sent);
         var size = $"{_options.HistoryMessages / 1_000_000.0:0.##} M messages, {_options.HistoryConversations} conversations";
         return
         [
-            Row("history-list", provider, await lists) with { PeakMb = peak, Note = $"GET /api/conversations (pages 1–5 of 20), open loop at {rate}/s; {size}" },
-            Row("history-messages", provider, await pages) with { PeakMb = peak, Note = $"GET /api/conversations/{{id}}/messages (100 per page), open loop at {rate}/s; {size}" },
+            Row("history-list", provider, await lists) with { PeakMb = peak, CpuMsPerRequest = cpuMs, Note = $"GET /api/conversations (pages 1–5 of 20), open loop at {rate}/s; {size}" },
+            Row("history-messages", provider, await pages) with { PeakMb = peak, CpuMsPerRequest = cpuMs, Note = $"GET /api/conversations/{{id}}/messages (100 per page), open loop at {rate}/s; {size}" },
         ];
     }
 

@@ -7,6 +7,9 @@ namespace CleanAgent.Bench;
 /// <summary>What one load phase measured. Latencies are in milliseconds.</summary>
 internal sealed record LoadResult(long Requests, long Errors, double Seconds, IReadOnlyList<double> LatenciesMs, long Skipped = 0)
 {
+    /// <summary>Every request sent, warm-up included: what the service's CPU time over the whole call is divided by.</summary>
+    public long Sent { get; init; }
+
     public double Rps => Seconds <= 0 ? 0 : Requests / Seconds;
 
     public double Percentile(double p) => Stats.Percentile(LatenciesMs, p);
@@ -114,7 +117,7 @@ internal static class LoadClient
         }
 
         await Task.WhenAll(Enumerable.Range(0, connections).Select(w => Task.Run(() => Worker(w), cancellationToken)));
-        return new LoadResult(requests, errors, duration.TotalSeconds, perWorker.SelectMany(l => l).ToList());
+        return new LoadResult(requests, errors, duration.TotalSeconds, perWorker.SelectMany(l => l).ToList()) { Sent = next + 1 };
     }
 
     /// <summary>
@@ -204,6 +207,6 @@ internal static class LoadClient
             }
         }
 
-        return new LoadResult(ok.Count, errors, duration.TotalSeconds, ok, skipped);
+        return new LoadResult(ok.Count, errors, duration.TotalSeconds, ok, skipped) { Sent = total - skipped };
     }
 }

@@ -21,6 +21,9 @@ internal sealed record ResultRow(string Scenario, string Provider, double Second
 
     public double? PeakMb { get; init; }
 
+    /// <summary>The service's CPU time (user + system, all cores) per request or message: a figure a busy machine moves less than latency.</summary>
+    public double? CpuMsPerRequest { get; init; }
+
     public long? Lost { get; init; }
 
     public long? Doubled { get; init; }
@@ -67,12 +70,12 @@ internal static class Report
     public static string Markdown(IReadOnlyList<ResultRow> rows, string machine)
     {
         var s = new StringBuilder();
-        s.AppendLine("| scenario | provider | s | requests | req/s | p50 ms | p95 ms | p99 ms | ceiling req/s | ratio | peak MB | lost | doubled | errors | note |");
-        s.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        s.AppendLine("| scenario | provider | s | requests | req/s | p50 ms | p95 ms | p99 ms | ceiling req/s | ratio | peak MB | cpu ms/req | lost | doubled | errors | note |");
+        s.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var r in rows)
         {
             s.Append(CultureInfo.InvariantCulture,
-                $"| {r.Scenario} | {r.Provider} | {r.Seconds:0} | {r.Requests} | {r.Rps:0} | {F(r.P50Ms)} | {F(r.P95Ms)} | {F(r.P99Ms)} | {F(r.CeilingRps, "0")} | {F(r.Ratio, "0%")} | {F(r.PeakMb, "0")} | {r.Lost?.ToString(CultureInfo.InvariantCulture) ?? ""} | {r.Doubled?.ToString(CultureInfo.InvariantCulture) ?? ""} | {r.Errors} | {r.Note} |");
+                $"| {r.Scenario} | {r.Provider} | {r.Seconds:0} | {r.Requests} | {r.Rps:0} | {F(r.P50Ms)} | {F(r.P95Ms)} | {F(r.P99Ms)} | {F(r.CeilingRps, "0")} | {F(r.Ratio, "0%")} | {F(r.PeakMb, "0")} | {F(r.CpuMsPerRequest, "0.00")} | {r.Lost?.ToString(CultureInfo.InvariantCulture) ?? ""} | {r.Doubled?.ToString(CultureInfo.InvariantCulture) ?? ""} | {r.Errors} | {r.Note} |");
             s.AppendLine();
         }
 
@@ -97,6 +100,7 @@ internal static class Report
         ceilingRps = Round(r.CeilingRps),
         ratio = r.Ratio is { } ratio && double.IsFinite(ratio) ? Math.Round(ratio, 3) : (double?)null,
         peakMb = Round(r.PeakMb),
+        cpuMsPerRequest = r.CpuMsPerRequest is { } cpu && double.IsFinite(cpu) ? Math.Round(cpu, 3) : (double?)null,
         lost = r.Lost,
         doubled = r.Doubled,
         errors = r.Errors,

@@ -40,6 +40,16 @@ internal sealed class ServiceProcess : IAsyncDisposable
     /// <summary>The highest resident set the process reached (VmHWM), in bytes.</summary>
     public long PeakWorkingSetBytes => Math.Max(_peakBytes, ReadPeakBytes());
 
+    /// <summary>User and system CPU time the service has used so far.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public static string DefaultDll() =>
         typeof(ServiceProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "WebApiDll").Value!;
 

@@ -3,7 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using CleanAgent.Application.Replies.ReplyToConversation;
 using CleanAgent.Domain.Conversations;
+using Mediator;
 using CleanAgent.WebApi.FunctionalTests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -74,7 +76,6 @@ public abstract class ReplyFlowTests<TApp>(TApp app) : DatabaseTest<TApp>(app)
         Assert.Equal("Sent", outbound.GetProperty("status").GetString());
         Assert.StartsWith("wamid.OUT", outbound.GetProperty("whatsAppMessageId").GetString(), StringComparison.Ordinal);
         Assert.Equal("We open at 12:00, Ana!", outbound.GetProperty("text").GetString());
-        Assert.False(conversation.GetProperty("replyPending").GetBoolean() && false);
         await ReplyTestApp.EventuallyAsync(
             async () => !(await App.WithDbAsync(db => db.Conversations.AsNoTracking().SingleAsync())).ReplyPending, "the conversation no longer owes a reply");
     }
@@ -198,6 +199,40 @@ public abstract class ReplyFlowTests<TApp>(TApp app) : DatabaseTest<TApp>(app)
         var conversation = await App.WithDbAsync(db => db.Conversations.AsNoTracking().SingleAsync());
         Assert.False(conversation.ReplyPending);
         Assert.Contains("131047", conversation.LastReplyError, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task Jobs_racing_for_one_conversation_answer_it_once()
+    {
+        RequireDatabase();
+        var (_, _, numberId) = await SetUpAsync();
+        App.LlmAnswers("Answered by one job.");
+        // A conversation that owes a reply and has no job yet, as after a restart: the racers below are the only jobs.
+        var conversationId = await App.WithDbAsync(async db =>
+        {
+            var now = DateTime.UtcNow;
+            var conversation = Conversation.Start(numberId, Customer, null, now);
+            var message = Message.Inbound(conversation, "wamid.RACE", new InboundContent { Type = "text", Text = "Anyone there?", RawJson = "{}" }, now, now);
+            conversation.RecordInbound(message, "Ana", null, answering: true, now);
+            db.Conversations.Add(conversation);
+            db.Messages.Add(message);
+            await db.SaveChangesAsync();
+            return conversation.Id;
+        });
+
+        // Every racer reads the conversation free; all but one lose the save and must see the winner's lease.
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            await using var scope = App.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<ISender>().Send(new ReplyToConversationCommand(conversationId));
+        }));
+
+        await WaitForSentAsync(1);
+        Assert.Single(App.LlmRequests());
+        Assert.Equal("Answered by one job.", Assert.Single(App.SentTexts()).Text);
+        var stored = await App.WithDbAsync(db => db.Conversations.AsNoTracking().SingleAsync(c => c.Id == conversationId));
+        Assert.False(stored.ReplyPending);
+        Assert.Equal(1, stored.OutboundCount);
     }
 
     [SkippableFact]

@@ -34,6 +34,7 @@ internal sealed partial class ReplyToConversationCommandHandler(
     public static readonly int[] BackoffSeconds = [5, 15, 30, 60, 120, 300, 600, 900, 1800];
 
     private TimeSpan _burstWaited;
+    private DateTime? _leaseUntil;
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
@@ -43,7 +44,8 @@ internal sealed partial class ReplyToConversationCommandHandler(
     public async ValueTask<Unit> Handle(ReplyToConversationCommand command, CancellationToken cancellationToken)
     {
         var id = command.ConversationId;
-        if (!await ClaimAsync(id, cancellationToken))
+        var claimed = await ClaimAsync(id, cancellationToken);
+        if (claimed is null)
         {
             return Unit.Value;
         }
@@ -52,7 +54,7 @@ internal sealed partial class ReplyToConversationCommandHandler(
         {
             for (var round = 0; round < MaxRounds; round++)
             {
-                if (await RoundAsync(id, cancellationToken) == Outcome.Done)
+                if (await RoundAsync(id, round == 0 ? claimed : null, cancellationToken) == Outcome.Done)
                 {
                     return Unit.Value;
                 }
@@ -79,22 +81,24 @@ internal sealed partial class ReplyToConversationCommandHandler(
         Done,
     }
 
-    /// <summary>Takes the conversation's lease; false when there is nothing to do or another job has it.</summary>
-    private async Task<bool> ClaimAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>Takes the conversation's lease; null when there is nothing to do or another job has it.</summary>
+    private async Task<Conversation?> ClaimAsync(Guid id, CancellationToken cancellationToken)
     {
-        var claimed = false;
+        Conversation? claimed = null;
         await MutateConversationAsync(id, c =>
         {
+            // Called again from fresh values when another job's claim won the race: then that job has it.
+            claimed = null;
             if (!c.ReplyPending || c.IsLeasedByOther(_owner, Now) || c.ReplyRetryAt > Now)
             {
                 return false;
             }
 
-            c.ClaimReply(_owner, Now + LeaseDuration);
-            claimed = true;
+            Lease(c);
+            claimed = c;
             return true;
         }, cancellationToken);
-        if (!claimed)
+        if (claimed is null)
         {
             LogNotClaimed(logger, id);
         }
@@ -102,11 +106,14 @@ internal sealed partial class ReplyToConversationCommandHandler(
         return claimed;
     }
 
-    /// <summary>One round: sends what is unsent, else answers what is unanswered, else frees the conversation.</summary>
-    private async Task<Outcome> RoundAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>
+    /// One round: sends what is unsent, else answers what is unanswered, else frees the conversation.
+    /// <paramref name="claimed"/> is the conversation as the claim saved it, which spares the first round a read.
+    /// </summary>
+    private async Task<Outcome> RoundAsync(Guid id, Conversation? claimed, CancellationToken cancellationToken)
     {
         db.DiscardChanges();
-        var conversation = await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        var conversation = claimed ?? await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (conversation is null)
         {
             return Outcome.Done;
@@ -114,17 +121,19 @@ internal sealed partial class ReplyToConversationCommandHandler(
 
         var number = await db.WhatsAppNumbers.AsNoTracking().FirstAsync(n => n.Id == conversation.WhatsAppNumberId, cancellationToken);
 
-        var unsent = await db.Messages
-            .Where(m => m.ConversationId == id && m.Direction == MessageDirection.Outbound && m.Status == MessageStatus.Pending)
-            .OrderBy(m => m.CreatedAt).ThenBy(m => m.Id)
+        // The unsent parts of an answer and the unanswered customer messages, in one read.
+        var open = await db.Messages
+            .Where(m => m.ConversationId == id
+                && ((m.Direction == MessageDirection.Outbound && m.Status == MessageStatus.Pending)
+                    || (m.Direction == MessageDirection.Inbound && m.NeedsReply && m.AnsweredAt == null)))
             .ToListAsync(cancellationToken);
+        var unsent = open.Where(m => m.Direction == MessageDirection.Outbound).OrderBy(m => m.CreatedAt).ThenBy(m => m.Id).ToList();
         if (unsent.Count > 0)
         {
-            await SendAsync(conversation, number, unsent, cancellationToken);
-            return Outcome.Continue;
+            return await SendAsync(conversation, number, unsent, cancellationToken) ? Outcome.Done : Outcome.Continue;
         }
 
-        var unanswered = await UnansweredAsync(id, cancellationToken);
+        var unanswered = open.Where(m => m.Direction == MessageDirection.Inbound).OrderBy(m => m.Timestamp).ThenBy(m => m.Id).ToList();
         if (unanswered.Count == 0)
         {
             return await TryCompleteAsync(id, null, cancellationToken) ? Outcome.Done : Outcome.Continue;
@@ -157,19 +166,25 @@ internal sealed partial class ReplyToConversationCommandHandler(
 
         var senderNumber = ToSender(number);
         await sender.MarkReadAsync(senderNumber, unanswered[^1].WhatsAppMessageId!, cancellationToken);
-        await RenewLeaseAsync(id, cancellationToken);
+        if (await RenewLeaseAsync(id, cancellationToken))
+        {
+            // A burst wait used up half the lease: the model gets a whole one. The messages it answers are tracked again.
+            unanswered.ForEach(m => Track(m));
+        }
 
         var answer = await GenerateAsync(conversation, agent, unanswered, cancellationToken);
 
         // A model slower than the lease may have let another job take over; then that job answers, not this one.
-        await RenewLeaseAsync(id, cancellationToken);
-        db.DiscardChanges();
-        var seenByModel = unanswered.Select(m => m.Id).ToHashSet();
-        // Only what the model saw is answered now; messages that came in meanwhile get the next round.
-        unanswered = (await UnansweredAsync(id, cancellationToken)).Where(m => seenByModel.Contains(m.Id)).ToList();
-        if (unanswered.Count == 0)
+        if (await RenewLeaseAsync(id, cancellationToken))
         {
-            return Outcome.Continue;
+            // The renewal read the conversation afresh and forgot the tracked messages: read them again. Only what
+            // the model saw is answered now; messages that came in meanwhile get the next round.
+            var seenByModel = unanswered.Select(m => m.Id).ToHashSet();
+            unanswered = (await UnansweredAsync(id, cancellationToken)).Where(m => seenByModel.Contains(m.Id)).ToList();
+            if (unanswered.Count == 0)
+            {
+                return Outcome.Continue;
+            }
         }
 
         // Stored before it is sent: if the process dies now, the next attempt sends this answer instead of writing another.
@@ -188,8 +203,7 @@ internal sealed partial class ReplyToConversationCommandHandler(
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        await SendAsync(conversation, number, outbound, cancellationToken);
-        return Outcome.Continue;
+        return await SendAsync(conversation, number, outbound, cancellationToken) ? Outcome.Done : Outcome.Continue;
     }
 
     /// <summary>Waits while the customer is still typing a burst; true when it waited (the caller reads the messages again).</summary>
@@ -252,7 +266,11 @@ internal sealed partial class ReplyToConversationCommandHandler(
         return string.IsNullOrWhiteSpace(answer) ? throw new ReplyDeferredException("The model returned an empty answer.") : answer;
     }
 
-    private async Task SendAsync(Conversation conversation, WhatsAppNumber number, List<Message> parts, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends the parts in order, recording each as sent. True when the last one finished the conversation's reply
+    /// (nothing left unanswered); false when the caller goes round again.
+    /// </summary>
+    private async Task<bool> SendAsync(Conversation conversation, WhatsAppNumber number, List<Message> parts, CancellationToken cancellationToken)
     {
         var senderNumber = ToSender(number);
         for (var i = 0; i < parts.Count; i++)
@@ -265,10 +283,15 @@ internal sealed partial class ReplyToConversationCommandHandler(
                     part.MarkSent(sent.WhatsAppMessageId, Now);
                     await ApplyEarlyStatusesAsync(part, cancellationToken);
                     await db.SaveChangesAsync(cancellationToken);
+                    if (i == parts.Count - 1)
+                    {
+                        return await TryCompleteAsync(conversation.Id, null, cancellationToken, sentLast: part);
+                    }
+
                     await MutateConversationAsync(conversation.Id, c =>
                     {
                         c.RecordOutbound(part);
-                        c.ClaimReply(_owner, Now + LeaseDuration);
+                        Lease(c);
                         return true;
                     }, cancellationToken);
                     break;
@@ -300,6 +323,8 @@ internal sealed partial class ReplyToConversationCommandHandler(
                     throw new ReplyDeferredException($"Meta could not take the reply now ({retry.Code ?? "no code"}: {retry.Reason})", retryAfter: retry.RetryAfter);
             }
         }
+
+        return false;
     }
 
     /// <summary>Saving the conversation forgets tracked messages; this takes one back before it is changed.</summary>
@@ -369,8 +394,11 @@ internal sealed partial class ReplyToConversationCommandHandler(
         return await TryCompleteAsync(id, reason, cancellationToken) ? Outcome.Done : Outcome.Continue;
     }
 
-    /// <summary>Frees the conversation, unless a customer message arrived meanwhile (then the caller goes round again).</summary>
-    private async Task<bool> TryCompleteAsync(Guid id, string? error, CancellationToken cancellationToken)
+    /// <summary>
+    /// Frees the conversation, unless a customer message arrived meanwhile (then the caller goes round again).
+    /// <paramref name="sentLast"/>, the part just sent, is counted on the conversation in the same save.
+    /// </summary>
+    private async Task<bool> TryCompleteAsync(Guid id, string? error, CancellationToken cancellationToken, Message? sentLast = null)
     {
         for (var attempt = 0; attempt < MaxConflicts; attempt++)
         {
@@ -382,18 +410,32 @@ internal sealed partial class ReplyToConversationCommandHandler(
             }
 
             // Read after the conversation: a webhook that commits a message later also bumps its version, and the save below fails.
-            if (await db.Messages.AnyAsync(
-                    m => m.ConversationId == id && m.Direction == MessageDirection.Inbound && m.NeedsReply && m.AnsweredAt == null,
-                    cancellationToken))
+            var answered = !await db.Messages.AnyAsync(
+                m => m.ConversationId == id && m.Direction == MessageDirection.Inbound && m.NeedsReply && m.AnsweredAt == null,
+                cancellationToken);
+            if (!answered && sentLast is null)
             {
                 return false;
             }
 
-            conversation.CompleteReply(error);
+            if (sentLast is not null)
+            {
+                conversation.RecordOutbound(sentLast);
+            }
+
+            if (answered)
+            {
+                conversation.CompleteReply(error);
+            }
+            else
+            {
+                Lease(conversation);
+            }
+
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
-                return true;
+                return answered;
             }
             catch (DbUpdateConcurrencyException)
             {
@@ -404,17 +446,37 @@ internal sealed partial class ReplyToConversationCommandHandler(
         throw new ReplyDeferredException("The conversation kept changing; it is finished by the next attempt.");
     }
 
-    private Task RenewLeaseAsync(Guid id, CancellationToken cancellationToken) =>
-        MutateConversationAsync(id, c =>
+    /// <summary>Takes or extends the lease on a loaded conversation, and remembers until when this job holds it.</summary>
+    private void Lease(Conversation conversation)
+    {
+        _leaseUntil = Now + LeaseDuration;
+        conversation.ClaimReply(_owner, _leaseUntil.Value);
+    }
+
+    /// <summary>
+    /// Extends the lease once half of it has passed (a lease this job took less than half a lease ago cannot have
+    /// been taken over, so checking it would cost two round trips for nothing). True when it read and saved the
+    /// conversation, which forgets what the context tracked.
+    /// </summary>
+    private async Task<bool> RenewLeaseAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (_leaseUntil - Now > LeaseDuration / 2)
+        {
+            return false;
+        }
+
+        await MutateConversationAsync(id, c =>
         {
             if (c.IsLeasedByOther(_owner, Now) || (c.ReplyLeaseOwner != _owner && c.ReplyLeaseOwner is not null))
             {
                 throw new LeaseLostException();
             }
 
-            c.ClaimReply(_owner, Now + LeaseDuration);
+            Lease(c);
             return true;
         }, cancellationToken);
+        return true;
+    }
 
     /// <summary>Another job took the conversation over; this one stops without touching it.</summary>
     private sealed class LeaseLostException() : Exception("Another job took the conversation over.");
