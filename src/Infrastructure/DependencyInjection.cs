@@ -28,14 +28,14 @@ public static class DependencyInjection
             case DatabaseProvider.PostgreSql:
                 // A dropped connection is retried, so a reply Meta accepted still gets its wamid recorded (else it would be sent again).
                 // 57P01 is what a connection in use sees when the server ends its backend (restart, failover, pg_terminate_backend).
-                services.AddDbContext<AppDbContext, PostgresAppDbContext>(o => o.UseNpgsql(connectionString,
+                services.AddDbContextPool<AppDbContext, PostgresAppDbContext>(o => o.UseNpgsql(connectionString,
                     n => n.EnableRetryOnFailure(maxRetryCount: 6, maxRetryDelay: TimeSpan.FromSeconds(5), errorCodesToAdd: ["57P01"])));
                 break;
             case DatabaseProvider.SqlServer:
-                services.AddDbContext<AppDbContext, SqlServerAppDbContext>(o => o.UseSqlServer(connectionString, s => s.EnableRetryOnFailure()));
+                services.AddDbContextPool<AppDbContext, SqlServerAppDbContext>(o => o.UseSqlServer(connectionString, s => s.EnableRetryOnFailure()));
                 break;
             default:
-                services.AddDbContext<AppDbContext, SqliteAppDbContext>(o => o.UseSqlite(connectionString));
+                services.AddDbContextPool<AppDbContext, SqliteAppDbContext>(o => o.UseSqlite(connectionString));
                 break;
         }
 
@@ -62,6 +62,11 @@ public static class DependencyInjection
         services.AddSingleton<RawPayloadRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<RawPayloadRetention>());
 
+        // A reply job spends most of its time waiting for the model (seconds) and the Graph API, so the workers, not the
+        // CPU, bound how many customers are answered at once: 4 workers and a 2-second model answer 2 customers a second.
+        var workerCount = configuration.GetValue<int?>("Hangfire:WorkerCount") is > 0 and var workers
+            ? workers
+            : Math.Max(20, Environment.ProcessorCount * 5);
         services.AddHangfire(config =>
         {
             config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -78,7 +83,7 @@ public static class DependencyInjection
             {
                 case DatabaseProvider.PostgreSql:
                     config.UsePostgreSqlStorage(
-                        c => c.UseNpgsqlConnection(connectionString),
+                        c => c.UseNpgsqlConnection(HangfireConnectionString(connectionString, workerCount)),
                         new PostgreSqlStorageOptions { EnableLongPolling = true, PrepareSchemaIfNecessary = true });
                     break;
                 case DatabaseProvider.SqlServer:
@@ -98,10 +103,7 @@ public static class DependencyInjection
         });
         services.AddHangfireServer(o =>
         {
-            // Reply jobs mostly wait (database, model, Graph API), so workers are cheap; Hangfire:WorkerCount overrides.
-            o.WorkerCount = configuration.GetValue<int?>("Hangfire:WorkerCount") is > 0 and var workers
-                ? workers
-                : Math.Max(4, Environment.ProcessorCount * 2);
+            o.WorkerCount = workerCount;
             // Retries are delayed jobs; look for due ones every second, not every 15 s.
             o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
         });
@@ -110,5 +112,19 @@ public static class DependencyInjection
         services.AddRepliesInfrastructure(configuration);
 
         return services;
+    }
+
+    /// <summary>
+    /// Hangfire gets a pool of its own (Npgsql pools by connection string): a burst of webhooks waiting for EF Core's
+    /// connections must not leave the reply workers without one, nor the other way round.
+    /// </summary>
+    private static string HangfireConnectionString(string connectionString, int workerCount)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        builder.ApplicationName = string.IsNullOrEmpty(builder.ApplicationName) ? "CleanAgent Hangfire" : builder.ApplicationName + " (Hangfire)";
+        // A worker uses one connection at a time; the server's own loops (heartbeat, scheduler, long polling) a few more.
+        // Kept small so that both pools together stay within a default server's 100 connections.
+        builder.MaxPoolSize = Math.Min(builder.MaxPoolSize, workerCount + 10);
+        return builder.ConnectionString;
     }
 }

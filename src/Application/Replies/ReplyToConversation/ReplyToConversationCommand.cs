@@ -36,6 +36,9 @@ internal sealed partial class ReplyToConversationCommandHandler(
     private TimeSpan _burstWaited;
     private DateTime? _leaseUntil;
 
+    /// <summary>A lease taken this recently is not renewed before the model is asked.</summary>
+    private static readonly TimeSpan FreshLease = TimeSpan.FromSeconds(5);
+
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
     /// <summary>How long a job holds a conversation without renewing; a crashed instance's work is taken over after it.</summary>
@@ -164,18 +167,27 @@ internal sealed partial class ReplyToConversationCommandHandler(
             return Outcome.Continue;
         }
 
-        var senderNumber = ToSender(number);
-        await sender.MarkReadAsync(senderNumber, unanswered[^1].WhatsAppMessageId!, cancellationToken);
-        if (await RenewLeaseAsync(id, cancellationToken))
+        // The read receipt and typing indicator go out while the model writes: Meta's round trip does not delay the answer.
+        var reading = sender.MarkReadAsync(ToSender(number), unanswered[^1].WhatsAppMessageId!, cancellationToken);
+        string answer;
+        try
         {
-            // A burst wait used up half the lease: the model gets a whole one. The messages it answers are tracked again.
-            unanswered.ForEach(m => Track(m));
+            // The model gets (nearly) a whole lease: one taken in the last seconds is kept, an older one (a burst wait) renewed.
+            if (await RenewLeaseAsync(id, Max(LeaseDuration - FreshLease, LeaseDuration / 2), cancellationToken))
+            {
+                // The renewal forgot what the context tracked; the messages the model answers are tracked again.
+                unanswered.ForEach(m => Track(m));
+            }
+
+            answer = await GenerateAsync(conversation, agent, unanswered, cancellationToken);
+        }
+        finally
+        {
+            await reading;
         }
 
-        var answer = await GenerateAsync(conversation, agent, unanswered, cancellationToken);
-
         // A model slower than the lease may have let another job take over; then that job answers, not this one.
-        if (await RenewLeaseAsync(id, cancellationToken))
+        if (await RenewLeaseAsync(id, LeaseDuration / 2, cancellationToken))
         {
             // The renewal read the conversation afresh and forgot the tracked messages: read them again. Only what
             // the model saw is answered now; messages that came in meanwhile get the next round.
@@ -454,13 +466,13 @@ internal sealed partial class ReplyToConversationCommandHandler(
     }
 
     /// <summary>
-    /// Extends the lease once half of it has passed (a lease this job took less than half a lease ago cannot have
-    /// been taken over, so checking it would cost two round trips for nothing). True when it read and saved the
-    /// conversation, which forgets what the context tracked.
+    /// Extends the lease when less than <paramref name="renewBelow"/> of it is left (a lease this job holds for that
+    /// long yet cannot have been taken over, so checking it would cost two round trips for nothing). True when it read
+    /// and saved the conversation, which forgets what the context tracked.
     /// </summary>
-    private async Task<bool> RenewLeaseAsync(Guid id, CancellationToken cancellationToken)
+    private async Task<bool> RenewLeaseAsync(Guid id, TimeSpan renewBelow, CancellationToken cancellationToken)
     {
-        if (_leaseUntil - Now > LeaseDuration / 2)
+        if (_leaseUntil - Now > renewBelow)
         {
             return false;
         }
@@ -529,6 +541,8 @@ internal sealed partial class ReplyToConversationCommandHandler(
             LogDeferFailed(logger, id, ex.GetType().Name);
         }
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private SenderNumber ToSender(WhatsAppNumber number) => new(
         number.PhoneNumberId,
