@@ -56,7 +56,9 @@ public static class DependencyInjection
         services.AddSingleton<INumberDirectory, CachedNumberDirectory>();
 
         services.Configure<ReplyOptions>(configuration.GetSection("WhatsApp"));
-        services.AddSingleton<IReplyScheduler, HangfireReplyScheduler>();
+        services.AddSingleton<HangfireReplyScheduler>();
+        services.AddSingleton<IReplyScheduler>(sp => sp.GetRequiredService<HangfireReplyScheduler>());
+        services.AddHostedService(sp => sp.GetRequiredService<HangfireReplyScheduler>());
         services.AddTransient<ReplyToConversationJob>();
         services.AddHostedService<PendingReplySweeper>();
         services.AddSingleton<RawPayloadRetention>();
