@@ -124,9 +124,9 @@ public static class DependencyInjection
     {
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
         builder.ApplicationName = string.IsNullOrEmpty(builder.ApplicationName) ? "CleanAgent Hangfire" : builder.ApplicationName + " (Hangfire)";
-        // A worker uses one connection at a time; the server's own loops (heartbeat, scheduler, long polling) a few more.
-        // Kept small so that both pools together stay within a default server's 100 connections.
-        builder.MaxPoolSize = Math.Min(builder.MaxPoolSize, workerCount + 10);
+        // A worker waiting for a job holds two (the fetch and, with long polling, a LISTEN of its own); the server's
+        // loops (heartbeat, scheduler, expiration) a few more.
+        builder.MaxPoolSize = Math.Min(builder.MaxPoolSize, (2 * workerCount) + 10);
         return builder.ConnectionString;
     }
 }
