@@ -54,6 +54,9 @@ public static class DependencyInjection
         services.AddSingleton<IWebhookPayloadReader, MetaWebhookPayloadReader>();
         services.AddSingleton<IWebhookSignatureVerifier, HmacWebhookSignatureVerifier>();
         services.AddSingleton<INumberDirectory, CachedNumberDirectory>();
+        services.AddSingleton<BatchingWebhookDeliveryQueue>();
+        services.AddSingleton<IWebhookDeliveryQueue>(sp => sp.GetRequiredService<BatchingWebhookDeliveryQueue>());
+        services.AddHostedService(sp => sp.GetRequiredService<BatchingWebhookDeliveryQueue>());
 
         services.Configure<ReplyOptions>(configuration.GetSection("WhatsApp"));
         services.AddSingleton<IReplyScheduler, HangfireReplyScheduler>();
