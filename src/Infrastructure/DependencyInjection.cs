@@ -22,6 +22,10 @@ public static class DependencyInjection
     {
         var provider = DatabaseSettings.ParseProvider(configuration["Database:Provider"]);
         var connectionString = configuration.GetConnectionString("CleanAgent") is { Length: > 0 } cs ? cs : DatabaseSettings.DefaultConnectionString;
+        if (provider == DatabaseProvider.PostgreSql)
+        {
+            connectionString = DatabaseSettings.WithNpgsqlDefaults(connectionString);
+        }
 
         switch (provider)
         {

@@ -2,7 +2,9 @@ using System.Threading.Channels;
 using CleanAgent.Application.Webhooks;
 using CleanAgent.Application.Webhooks.ReceiveMetaWebhook;
 using CleanAgent.Application.Webhooks.StoreWebhookDeliveries;
+using CleanAgent.Infrastructure.Persistence;
 using Mediator;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -103,6 +105,9 @@ internal sealed partial class BatchingWebhookDeliveryQueue(
     {
         // No caller's token: once taken, a delivery is stored even if its request is gone.
         await using var scope = scopes.CreateAsyncScope();
+        // One connection for the batch's reads and its save, instead of one from the pool (and its reset) for each.
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await db.Database.OpenConnectionAsync(CancellationToken.None);
         var sender = scope.ServiceProvider.GetRequiredService<ISender>();
         return await sender.Send(new StoreWebhookDeliveriesCommand(deliveries), CancellationToken.None);
     }
