@@ -61,7 +61,7 @@ public abstract class GroupCommitTests<TApp>(TApp app) : DatabaseTest<TApp>(app)
         var receipts = await SendAsync(new StoreWebhookDeliveriesCommand([first, overlapping, earlyStatus, sameStatus]));
 
         WebhookReceipt[] expected = [new(2, 0, 0, 0, false), new(1, 1, 0, 0, false), new(0, 0, 0, 1, false), new(0, 0, 0, 0, false)];
-        Assert.Equal(expected, receipts);
+        Assert.Equal(expected, receipts.Select(r => r.Receipt));
         Assert.Equal(3, await App.WithDbAsync(db => db.Messages.CountAsync()));
         Assert.Equal(3, (await App.WithDbAsync(db => db.Conversations.SingleAsync())).InboundCount);
         Assert.Equal(1, await App.WithDbAsync(db => db.PendingStatusUpdates.CountAsync()));
@@ -127,7 +127,7 @@ public abstract class GroupCommitTests<TApp>(TApp app) : DatabaseTest<TApp>(app)
         var later = await queue.StoreAsync(await DeliveryAsync(Webhook(NumberId, "16315551181", "wamid.later")), CancellationToken.None);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
-        Assert.Equal(1, later.MessagesStored);
+        Assert.Equal(1, later.Receipt.MessagesStored);
         // One loop takes deliveries in order, so the earlier one is committed by the time the later one is.
         Assert.Equal(2, await App.WithDbAsync(db => db.Messages.CountAsync()));
     }
@@ -140,7 +140,7 @@ public abstract class GroupCommitTests<TApp>(TApp app) : DatabaseTest<TApp>(app)
         return new VerifiedWebhookDelivery(payload, numbers, body.Length);
     }
 
-    private async ValueTask<IReadOnlyList<WebhookReceipt>> SendAsync(StoreWebhookDeliveriesCommand command)
+    private async ValueTask<IReadOnlyList<StoredWebhookDelivery>> SendAsync(StoreWebhookDeliveriesCommand command)
     {
         await using var scope = App.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<ISender>().Send(command);
@@ -194,7 +194,7 @@ public sealed class GroupCommitShutdownTests
                 return new VerifiedWebhookDelivery(payload, await directory.FindAsync(payload.PhoneNumberIds, CancellationToken.None), body.Length);
             }
 
-            var taken = new List<Task<WebhookReceipt>>();
+            var taken = new List<Task<StoredWebhookDelivery>>();
             for (var i = 0; i < 50; i++)
             {
                 taken.Add(writer.StoreAsync(await Delivery($"wamid.stop.{i}"), CancellationToken.None));
@@ -204,7 +204,7 @@ public sealed class GroupCommitShutdownTests
             var afterStop = await Delivery("wamid.too-late");
 
             Assert.All(taken, t => Assert.True(t.IsCompletedSuccessfully));
-            Assert.All(await Task.WhenAll(taken), r => Assert.Equal(1, r.MessagesStored));
+            Assert.All(await Task.WhenAll(taken), r => Assert.Equal(1, r.Receipt.MessagesStored));
             Assert.Throws<InvalidOperationException>(() => { _ = writer.StoreAsync(afterStop, CancellationToken.None); });
             Assert.Equal(50, await app.WithDbAsync(db => db.Messages.CountAsync()));
         }

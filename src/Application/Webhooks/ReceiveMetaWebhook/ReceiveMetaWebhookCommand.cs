@@ -1,4 +1,5 @@
 using CleanAgent.Application.Common.Exceptions;
+using CleanAgent.Application.Common.Interfaces;
 using Mediator;
 using Microsoft.Extensions.Logging;
 
@@ -18,6 +19,7 @@ internal sealed partial class ReceiveMetaWebhookCommandHandler(
     IWebhookSignatureVerifier verifier,
     INumberDirectory directory,
     IWebhookDeliveryQueue queue,
+    IReplyScheduler scheduler,
     ILogger<ReceiveMetaWebhookCommandHandler> logger) : ICommandHandler<ReceiveMetaWebhookCommand, WebhookReceipt>
 {
     public async ValueTask<WebhookReceipt> Handle(ReceiveMetaWebhookCommand command, CancellationToken cancellationToken)
@@ -46,7 +48,30 @@ internal sealed partial class ReceiveMetaWebhookCommandHandler(
         }
 
         // Stored together with the deliveries that arrive meanwhile; answered once committed.
-        return await queue.StoreAsync(new VerifiedWebhookDelivery(payload, accepted, command.Body.Length), cancellationToken);
+        var stored = await queue.StoreAsync(new VerifiedWebhookDelivery(payload, accepted, command.Body.Length), cancellationToken);
+        foreach (var conversationId in stored.ConversationsToAnswer)
+        {
+            ScheduleReply(conversationId);
+        }
+
+        return stored.Receipt;
+    }
+
+    /// <summary>
+    /// The messages are committed: a queue that fails now (e.g. Hangfire's connection pool is exhausted) must not turn
+    /// the delivery into a 500, since Meta's redelivery would be a duplicate and schedule nothing. The sweeper finds
+    /// the pending reply in the database instead.
+    /// </summary>
+    private void ScheduleReply(Guid conversationId)
+    {
+        try
+        {
+            scheduler.ScheduleReply(conversationId);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogScheduleFailed(logger, conversationId, ex);
+        }
     }
 
     private Dictionary<string, KnownNumber> Verify(ReceiveMetaWebhookCommand command, IReadOnlyDictionary<string, KnownNumber> known)
@@ -86,6 +111,9 @@ internal sealed partial class ReceiveMetaWebhookCommandHandler(
 
         return accepted;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not schedule the reply of conversation {ConversationId}; the pending-reply sweeper schedules it shortly")]
+    private static partial void LogScheduleFailed(ILogger logger, Guid conversationId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook for unregistered phone_number_id(s) {PhoneNumberIds} acknowledged and dropped; add the number to CleanAgent to receive its messages")]
     private static partial void LogUnknownNumbers(ILogger logger, string phoneNumberIds);

@@ -10,32 +10,26 @@ namespace CleanAgent.Application.Webhooks.StoreWebhookDeliveries;
 
 /// <summary>
 /// Verified deliveries stored in one transaction, in order, as if one after the other: a message two of them carry is
-/// stored once and counted as redelivered in the later one. Answers one receipt per delivery, in the same order.
+/// stored once and counted as redelivered in the later one. Answers one result per delivery, in the same order; the
+/// replies are scheduled by each delivery's own request, so that one slow queue does not hold up the next batch.
 /// </summary>
-public sealed record StoreWebhookDeliveriesCommand(IReadOnlyList<VerifiedWebhookDelivery> Deliveries) : ICommand<IReadOnlyList<WebhookReceipt>>;
+public sealed record StoreWebhookDeliveriesCommand(IReadOnlyList<VerifiedWebhookDelivery> Deliveries) : ICommand<IReadOnlyList<StoredWebhookDelivery>>;
 
 internal sealed partial class StoreWebhookDeliveriesCommandHandler(
     IApplicationDbContext db,
-    IReplyScheduler scheduler,
     TimeProvider time,
-    ILogger<StoreWebhookDeliveriesCommandHandler> logger) : ICommandHandler<StoreWebhookDeliveriesCommand, IReadOnlyList<WebhookReceipt>>
+    ILogger<StoreWebhookDeliveriesCommandHandler> logger) : ICommandHandler<StoreWebhookDeliveriesCommand, IReadOnlyList<StoredWebhookDelivery>>
 {
     // Concurrent deliveries of the same message (here and on other instances) race on the unique wamid index; the losers retry from fresh reads.
     private const int MaxAttempts = 5;
 
-    public async ValueTask<IReadOnlyList<WebhookReceipt>> Handle(StoreWebhookDeliveriesCommand command, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<StoredWebhookDelivery>> Handle(StoreWebhookDeliveriesCommand command, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var (receipts, conversationsToAnswer) = await StoreAsync(command.Deliveries, cancellationToken);
-                foreach (var conversationId in conversationsToAnswer)
-                {
-                    ScheduleReply(conversationId);
-                }
-
-                return receipts;
+                return await StoreAsync(command.Deliveries, cancellationToken);
             }
             catch (DbUpdateException ex) when (attempt < MaxAttempts)
             {
@@ -45,24 +39,7 @@ internal sealed partial class StoreWebhookDeliveriesCommandHandler(
         }
     }
 
-    /// <summary>
-    /// The messages are committed: a queue that fails now (e.g. Hangfire's connection pool is exhausted) must not turn
-    /// the delivery into a 500, since Meta's redelivery would be a duplicate and schedule nothing. The sweeper finds
-    /// the pending reply in the database instead.
-    /// </summary>
-    private void ScheduleReply(Guid conversationId)
-    {
-        try
-        {
-            scheduler.ScheduleReply(conversationId);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogScheduleFailed(logger, conversationId, ex);
-        }
-    }
-
-    private async Task<(IReadOnlyList<WebhookReceipt> Receipts, IReadOnlyCollection<Guid> ConversationsToAnswer)> StoreAsync(
+    private async Task<IReadOnlyList<StoredWebhookDelivery>> StoreAsync(
         IReadOnlyList<VerifiedWebhookDelivery> deliveries, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
@@ -92,22 +69,23 @@ internal sealed partial class StoreWebhookDeliveriesCommandHandler(
         var keptStatuses = pendingStatuses.Select(p => (p.WhatsAppNumberId, p.WhatsAppMessageId, p.Status)).ToHashSet();
 
         var batch = new Batch(messagesByKey, conversations, keptStatuses, numberIds, now);
-        var receipts = new List<WebhookReceipt>(work.Count);
+        var stored = new List<StoredWebhookDelivery>(work.Count);
         foreach (var (numbers, deliveryChanges) in work)
         {
-            receipts.Add(await StoreDeliveryAsync(batch, numbers, deliveryChanges, cancellationToken));
+            stored.Add(await StoreDeliveryAsync(batch, numbers, deliveryChanges, cancellationToken));
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        LogStored(logger, deliveries.Count, receipts.Sum(r => r.MessagesStored), receipts.Sum(r => r.Duplicates),
-            receipts.Sum(r => r.StatusesApplied), receipts.Sum(r => r.StatusesKept));
-        return (receipts, batch.ToAnswer);
+        LogStored(logger, deliveries.Count, stored.Sum(r => r.Receipt.MessagesStored), stored.Sum(r => r.Receipt.Duplicates),
+            stored.Sum(r => r.Receipt.StatusesApplied), stored.Sum(r => r.Receipt.StatusesKept));
+        return stored;
     }
 
-    private async Task<WebhookReceipt> StoreDeliveryAsync(
+    private async Task<StoredWebhookDelivery> StoreDeliveryAsync(
         Batch batch, IReadOnlyDictionary<string, KnownNumber> accepted, List<WebhookChange> changes, CancellationToken cancellationToken)
     {
         int stored = 0, duplicates = 0, applied = 0, kept = 0;
+        var toAnswer = new HashSet<Guid>();
         var now = batch.Now;
         foreach (var change in changes)
         {
@@ -157,7 +135,7 @@ internal sealed partial class StoreWebhookDeliveriesCommandHandler(
                 conversation.RecordInbound(message, contact?.Name, incoming.FromUserId ?? contact?.UserId, answering, now);
                 if (conversation.ReplyPending && answering)
                 {
-                    batch.ToAnswer.Add(conversation.Id);
+                    toAnswer.Add(conversation.Id);
                 }
 
                 stored++;
@@ -189,7 +167,7 @@ internal sealed partial class StoreWebhookDeliveriesCommandHandler(
             }
         }
 
-        return new WebhookReceipt(stored, duplicates, applied, kept, Ignored: false);
+        return new StoredWebhookDelivery(new WebhookReceipt(stored, duplicates, applied, kept, Ignored: false), toAnswer);
     }
 
     /// <summary>What the deliveries of one transaction share: the rows read once, and what the earlier deliveries added.</summary>
@@ -205,12 +183,8 @@ internal sealed partial class StoreWebhookDeliveriesCommandHandler(
         public HashSet<(Guid, string, MessageStatus)> KeptStatuses { get; } = keptStatuses;
         public List<Guid> NumberIds { get; } = numberIds;
         public DateTime Now { get; } = now;
-        public HashSet<Guid> ToAnswer { get; } = [];
         public Dictionary<Guid, WhatsAppNumber>? NumberEntities { get; set; }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not schedule the reply of conversation {ConversationId}; the pending-reply sweeper schedules it shortly")]
-    private static partial void LogScheduleFailed(ILogger logger, Guid conversationId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhook field {Field} for phone_number_id {PhoneNumberId} acknowledged; nothing to store")]
     private static partial void LogOtherField(ILogger logger, string field, string phoneNumberId);

@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using CleanAgent.Application.Webhooks;
-using CleanAgent.Application.Webhooks.ReceiveMetaWebhook;
 using CleanAgent.Application.Webhooks.StoreWebhookDeliveries;
 using CleanAgent.Infrastructure.Persistence;
 using Mediator;
@@ -25,7 +24,7 @@ internal sealed partial class BatchingWebhookDeliveryQueue(
 {
     private readonly Channel<PendingDelivery> _waiting = Channel.CreateUnbounded<PendingDelivery>(new UnboundedChannelOptions { SingleReader = true });
 
-    public Task<WebhookReceipt> StoreAsync(VerifiedWebhookDelivery delivery, CancellationToken cancellationToken)
+    public Task<StoredWebhookDelivery> StoreAsync(VerifiedWebhookDelivery delivery, CancellationToken cancellationToken)
     {
         var pending = new PendingDelivery(delivery);
         if (!_waiting.Writer.TryWrite(pending))
@@ -101,7 +100,7 @@ internal sealed partial class BatchingWebhookDeliveryQueue(
         }
     }
 
-    private async Task<IReadOnlyList<WebhookReceipt>> SendAsync(List<VerifiedWebhookDelivery> deliveries)
+    private async Task<IReadOnlyList<StoredWebhookDelivery>> SendAsync(List<VerifiedWebhookDelivery> deliveries)
     {
         // No caller's token: once taken, a delivery is stored even if its request is gone.
         await using var scope = scopes.CreateAsyncScope();
@@ -116,7 +115,7 @@ internal sealed partial class BatchingWebhookDeliveryQueue(
     {
         public VerifiedWebhookDelivery Delivery { get; } = delivery;
 
-        public TaskCompletionSource<WebhookReceipt> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<StoredWebhookDelivery> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storing {Deliveries} webhook deliveries together failed ({Error}); storing them one by one")]
