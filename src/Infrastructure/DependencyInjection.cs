@@ -22,6 +22,10 @@ public static class DependencyInjection
     {
         var provider = DatabaseSettings.ParseProvider(configuration["Database:Provider"]);
         var connectionString = configuration.GetConnectionString("CleanAgent") is { Length: > 0 } cs ? cs : DatabaseSettings.DefaultConnectionString;
+        if (provider == DatabaseProvider.PostgreSql)
+        {
+            connectionString = DatabaseSettings.WithNpgsqlDefaults(connectionString);
+        }
 
         switch (provider)
         {
@@ -54,6 +58,9 @@ public static class DependencyInjection
         services.AddSingleton<IWebhookPayloadReader, MetaWebhookPayloadReader>();
         services.AddSingleton<IWebhookSignatureVerifier, HmacWebhookSignatureVerifier>();
         services.AddSingleton<INumberDirectory, CachedNumberDirectory>();
+        services.AddSingleton<BatchingWebhookDeliveryQueue>();
+        services.AddSingleton<IWebhookDeliveryQueue>(sp => sp.GetRequiredService<BatchingWebhookDeliveryQueue>());
+        services.AddHostedService(sp => sp.GetRequiredService<BatchingWebhookDeliveryQueue>());
 
         services.Configure<ReplyOptions>(configuration.GetSection("WhatsApp"));
         services.AddSingleton<HangfireReplyScheduler>();
