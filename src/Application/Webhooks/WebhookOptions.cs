@@ -11,4 +11,10 @@ public sealed class WebhookOptions
 
     /// <summary>The most payload bytes stored in one transaction (a single larger delivery is still stored, alone).</summary>
     public int WebhookBatchMaxBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Batches stored at once. Null: one on SQLite (a single writer anyway), two on a server database, where a batch
+    /// mostly waits on round trips and the next one can be written meanwhile.
+    /// </summary>
+    public int? WebhookBatchWriters { get; set; }
 }

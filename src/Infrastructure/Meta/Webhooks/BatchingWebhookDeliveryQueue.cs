@@ -22,7 +22,7 @@ internal sealed partial class BatchingWebhookDeliveryQueue(
     IOptions<WebhookOptions> options,
     ILogger<BatchingWebhookDeliveryQueue> logger) : BackgroundService, IWebhookDeliveryQueue
 {
-    private readonly Channel<PendingDelivery> _waiting = Channel.CreateUnbounded<PendingDelivery>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<PendingDelivery> _waiting = Channel.CreateUnbounded<PendingDelivery>(new UnboundedChannelOptions { SingleReader = false });
 
     public Task<StoredWebhookDelivery> StoreAsync(VerifiedWebhookDelivery delivery, CancellationToken cancellationToken)
     {
@@ -41,7 +41,14 @@ internal sealed partial class BatchingWebhookDeliveryQueue(
         await base.StopAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Concurrent batches race like concurrent requests did: on the unique indexes, settled by the store's retry.
+        var writers = Math.Max(1, options.Value.WebhookBatchWriters ?? 1);
+        return Task.WhenAll(Enumerable.Range(0, writers).Select(_ => WriteAsync()));
+    }
+
+    private async Task WriteAsync()
     {
         var maxDeliveries = Math.Max(1, options.Value.WebhookBatchMaxDeliveries);
         var maxBytes = Math.Max(1, options.Value.WebhookBatchMaxBytes);
@@ -51,6 +58,7 @@ internal sealed partial class BatchingWebhookDeliveryQueue(
         while (await _waiting.Reader.WaitToReadAsync(CancellationToken.None))
         {
             long bytes = 0;
+            // With several writers another may take the peeked delivery first; the byte cap is then passed by one at most.
             while (batch.Count < maxDeliveries && _waiting.Reader.TryPeek(out var next) &&
                    (batch.Count == 0 || bytes + next.Delivery.SizeInBytes <= maxBytes) &&
                    _waiting.Reader.TryRead(out next))
