@@ -55,7 +55,6 @@ public static class DependencyInjection
         }
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
 
-        services.PostConfigure<WebhookOptions>(o => o.WebhookBatchWriters ??= provider == DatabaseProvider.Sqlite ? 1 : 2);
         services.AddSingleton<IWebhookPayloadReader, MetaWebhookPayloadReader>();
         services.AddSingleton<IWebhookSignatureVerifier, HmacWebhookSignatureVerifier>();
         services.AddSingleton<INumberDirectory, CachedNumberDirectory>();

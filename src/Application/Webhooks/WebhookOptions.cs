@@ -13,8 +13,8 @@ public sealed class WebhookOptions
     public int WebhookBatchMaxBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>
-    /// Batches stored at once. Null: one on SQLite (a single writer anyway), two on a server database, where a batch
-    /// mostly waits on round trips and the next one can be written meanwhile.
+    /// Batches stored at once. One by default: on PostgreSQL two writers took 10% more webhooks as fast as answered but,
+    /// at a steady 1,000/s, raced each other on new conversations and retried (p99 0.3–0.75 s became 3.1–3.5 s).
     /// </summary>
-    public int? WebhookBatchWriters { get; set; }
+    public int WebhookBatchWriters { get; set; } = 1;
 }

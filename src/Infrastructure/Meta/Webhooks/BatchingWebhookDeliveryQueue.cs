@@ -44,7 +44,7 @@ internal sealed partial class BatchingWebhookDeliveryQueue(
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Concurrent batches race like concurrent requests did: on the unique indexes, settled by the store's retry.
-        var writers = Math.Max(1, options.Value.WebhookBatchWriters ?? 1);
+        var writers = Math.Max(1, options.Value.WebhookBatchWriters);
         return Task.WhenAll(Enumerable.Range(0, writers).Select(_ => WriteAsync()));
     }
 
