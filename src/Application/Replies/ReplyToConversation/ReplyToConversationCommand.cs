@@ -30,14 +30,14 @@ internal sealed partial class ReplyToConversationCommandHandler(
     private const int MaxRounds = 20;
     private const int MaxConflicts = 20;
 
+    /// <summary>A lease taken this recently is not renewed before the model is asked.</summary>
+    private static readonly TimeSpan FreshLease = TimeSpan.FromSeconds(5);
+
     /// <summary>The waits between attempts; the Hangfire job's retry delays are the same.</summary>
     public static readonly int[] BackoffSeconds = [5, 15, 30, 60, 120, 300, 600, 900, 1800];
 
     private TimeSpan _burstWaited;
     private DateTime? _leaseUntil;
-
-    /// <summary>A lease taken this recently is not renewed before the model is asked.</summary>
-    private static readonly TimeSpan FreshLease = TimeSpan.FromSeconds(5);
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
