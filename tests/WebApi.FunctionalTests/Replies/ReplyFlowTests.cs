@@ -236,6 +236,21 @@ public abstract class ReplyFlowTests<TApp>(TApp app) : DatabaseTest<TApp>(app)
     }
 
     [SkippableFact]
+    public async Task A_model_taking_seconds_is_not_reported_as_a_slow_request()
+    {
+        RequireDatabase();
+        await SetUpAsync();
+        App.LlmAnswers("Thought about it.", delay: TimeSpan.FromMilliseconds(800));
+        using var client = App.CreateClient();
+
+        await client.PostWebhookAsync(Text("wamid.SLOW", "Take your time"));
+        await WaitForSentAsync(1);
+
+        Assert.Equal("Thought about it.", Assert.Single(App.SentTexts()).Text);
+        Assert.DoesNotContain(App.Logs.GetSnapshot(), r => r.Message.Contains("ReplyToConversationCommand took", StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
     public async Task Redelivered_message_gets_no_second_reply()
     {
         RequireDatabase();

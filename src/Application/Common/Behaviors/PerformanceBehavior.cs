@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CleanAgent.Application.Common.Interfaces;
 using Mediator;
 using Microsoft.Extensions.Logging;
 
@@ -12,6 +13,11 @@ public sealed partial class PerformanceBehavior<TMessage, TResponse>(ILogger<Per
 
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
+        if (message is IBackgroundCommand)
+        {
+            return await next(message, cancellationToken);
+        }
+
         var started = Stopwatch.GetTimestamp();
         var response = await next(message, cancellationToken);
         var elapsed = Stopwatch.GetElapsedTime(started);

@@ -14,7 +14,7 @@ namespace CleanAgent.Application.Replies.ReplyToConversation;
 /// a lease keeps one job at a time on a conversation, and the answer is stored before it is sent,
 /// so a retry sends what is unsent instead of asking the model again.
 /// </summary>
-public sealed record ReplyToConversationCommand(Guid ConversationId) : ICommand;
+public sealed record ReplyToConversationCommand(Guid ConversationId) : ICommand, IBackgroundCommand;
 
 internal sealed partial class ReplyToConversationCommandHandler(
     IApplicationDbContext db,
