@@ -1,5 +1,6 @@
 using CleanAgent.Application.Webhooks.ReceiveMetaWebhook;
 using CleanAgent.Application.Webhooks.VerifyWebhookSubscription;
+using CleanAgent.WebApi.Infrastructure;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -30,6 +31,7 @@ public sealed class MetaWebhookController(ISender sender) : ControllerBase
 
     /// <summary>A delivery of messages and statuses, signed with X-Hub-Signature-256. 200 once it is stored.</summary>
     [HttpPost]
+    [RawBody]
     [RequestSizeLimit(MaxBodyBytes)]
     [ProducesResponseType<WebhookReceipt>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest)]

@@ -10,7 +10,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace CleanAgent.WebApi.Infrastructure;
 
 /// <summary>The one place where exceptions become RFC 9457 problem details.</summary>
-internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsService problems, ILogger<ProblemDetailsExceptionHandler> logger)
+    : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -60,6 +61,12 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
         };
 
         httpContext.Response.StatusCode = details.Status ?? StatusCodes.Status500InternalServerError;
+        if (httpContext.Response.StatusCode >= StatusCodes.Status500InternalServerError)
+        {
+            // The middleware does not log an exception a handler took; the 500's detail promises it was.
+            LogUnexpected(logger, httpContext.Request.Method, httpContext.Request.Path, exception);
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
@@ -67,6 +74,9 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             Exception = exception,
         });
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected error answering {Method} {Path}")]
+    private static partial void LogUnexpected(ILogger logger, string method, string path, Exception exception);
 
     private static string CamelCase(string name) =>
         string.IsNullOrEmpty(name) || char.IsLower(name[0]) ? name : char.ToLowerInvariant(name[0]) + name[1..];

@@ -164,6 +164,8 @@ public abstract class WebhookIntakeTests<TApp>(TApp app) : DatabaseTest<TApp>(ap
     [InlineData(null)]
     [InlineData("text/plain")]
     [InlineData("application/json; charset=utf-8")]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData("multipart/form-data; boundary=x")]
     public async Task Delivery_is_read_whatever_content_type_it_claims(string? contentType)
     {
         RequireDatabase();
