@@ -133,32 +133,12 @@ internal sealed class BenchRunner : IAsyncDisposable
 
         var factory = new WebhookFactory(numbers, RunId(), Customers);
         using var client = LoadClient.Create(service.BaseAddress, _options.Connections);
-        long acknowledgedMessages = 0, sentMessages = 0;
+        var tally = new IngestTally(client, factory);
         var seconds = _options.SecondsFor("ingest");
         var cpuBefore = service.CpuTime;
-        var result = await LoadClient.ClosedLoopAsync(_options.Connections, WarmUp(seconds), TimeSpan.FromSeconds(seconds), async (i, ct) =>
-        {
-            var webhook = factory.Create(i);
-            Interlocked.Add(ref sentMessages, webhook.Messages);
-            var ok = await LoadClient.PostWebhookAsync(client, webhook, ct);
-            if (ok)
-            {
-                Interlocked.Add(ref acknowledgedMessages, webhook.Messages);
-            }
-
-            return ok;
-        }, cancellationToken);
-        service.Sample();
-        var cpuMs = (service.CpuTime - cpuBefore).TotalMilliseconds / Math.Max(1, result.Sent);
-        var stored = await database.CountInboundMessagesAsync(cancellationToken);
-        return Row("ingest", provider, result) with
-        {
-            PeakMb = service.PeakWorkingSetBytes / 1048576.0,
-            CpuMsPerRequest = cpuMs,
-            Lost = Math.Max(0, acknowledgedMessages - stored),
-            Doubled = Math.Max(0, stored - sentMessages),
-            Note = $"{_options.Connections} connections, as fast as answered; {Stored(acknowledgedMessages, sentMessages, stored)}",
-        };
+        var result = await LoadClient.ClosedLoopAsync(_options.Connections, WarmUp(seconds), TimeSpan.FromSeconds(seconds), tally.SendAsync, cancellationToken);
+        return await IngestRowAsync("ingest", provider, result, service, database, cpuBefore, tally,
+            $"{_options.Connections} connections, as fast as answered", cancellationToken);
     }
 
     private async Task<ResultRow> IngestAtRateAsync(string provider, CancellationToken cancellationToken)
@@ -171,36 +151,56 @@ internal sealed class BenchRunner : IAsyncDisposable
         var factory = new WebhookFactory(numbers, RunId(), Customers);
         var rate = _options.IngestRate;
         using var client = LoadClient.Create(service.BaseAddress, 512);
-        long acknowledgedMessages = 0, sentMessages = 0;
-        async Task<bool> Send(long i, CancellationToken ct)
+        var tally = new IngestTally(client, factory);
+        var seconds = _options.SecondsFor("ingest-rate");
+        await LoadClient.OpenLoopAsync(rate, WarmUp(seconds), 2_000, (i, ct) => tally.SendAsync(i + 10_000_000, ct), cancellationToken);
+        var cpuBefore = service.CpuTime;
+        var result = await LoadClient.OpenLoopAsync(rate, TimeSpan.FromSeconds(seconds), 2_000, tally.SendAsync, cancellationToken);
+        return await IngestRowAsync("ingest-rate", provider, result, service, database, cpuBefore, tally,
+            $"open loop at {rate}/s, latency from the scheduled send", cancellationToken);
+    }
+
+    /// <summary>The row of an ingest phase: what was acknowledged against what the database holds afterwards.</summary>
+    private static async Task<ResultRow> IngestRowAsync(
+        string scenario, string provider, LoadResult result, ServiceProcess service, BenchDatabase database, TimeSpan cpuBefore,
+        IngestTally tally, string load, CancellationToken cancellationToken)
+    {
+        service.Sample();
+        var cpuMs = (service.CpuTime - cpuBefore).TotalMilliseconds / Math.Max(1, result.Sent);
+        var stored = await database.CountInboundMessagesAsync(cancellationToken);
+        return Row(scenario, provider, result) with
+        {
+            PeakMb = service.PeakWorkingSetBytes / 1048576.0,
+            CpuMsPerRequest = cpuMs,
+            Lost = Math.Max(0, tally.Acknowledged - stored),
+            Doubled = Math.Max(0, stored - tally.Sent),
+            Note = $"{load}; {Stored(tally.Acknowledged, tally.Sent, stored)}"
+                + (result.Skipped > 0 ? $"; {result.Skipped} requests not sent (2000 in flight)" : string.Empty),
+        };
+    }
+
+    /// <summary>Posts distinct webhooks and counts the messages sent and those acknowledged with a 200.</summary>
+    private sealed class IngestTally(HttpClient client, WebhookFactory factory)
+    {
+        private long _sent;
+        private long _acknowledged;
+
+        public long Sent => Interlocked.Read(ref _sent);
+
+        public long Acknowledged => Interlocked.Read(ref _acknowledged);
+
+        public async Task<bool> SendAsync(long i, CancellationToken cancellationToken)
         {
             var webhook = factory.Create(i);
-            Interlocked.Add(ref sentMessages, webhook.Messages);
-            var ok = await LoadClient.PostWebhookAsync(client, webhook, ct);
+            Interlocked.Add(ref _sent, webhook.Messages);
+            var ok = await LoadClient.PostWebhookAsync(client, webhook, cancellationToken);
             if (ok)
             {
-                Interlocked.Add(ref acknowledgedMessages, webhook.Messages);
+                Interlocked.Add(ref _acknowledged, webhook.Messages);
             }
 
             return ok;
         }
-
-        var seconds = _options.SecondsFor("ingest-rate");
-        await LoadClient.OpenLoopAsync(rate, WarmUp(seconds), 2_000, (i, ct) => Send(i + 10_000_000, ct), cancellationToken);
-        var cpuBefore = service.CpuTime;
-        var result = await LoadClient.OpenLoopAsync(rate, TimeSpan.FromSeconds(seconds), 2_000, Send, cancellationToken);
-        service.Sample();
-        var cpuMs = (service.CpuTime - cpuBefore).TotalMilliseconds / Math.Max(1, result.Sent);
-        var stored = await database.CountInboundMessagesAsync(cancellationToken);
-        return Row("ingest-rate", provider, result) with
-        {
-            PeakMb = service.PeakWorkingSetBytes / 1048576.0,
-            CpuMsPerRequest = cpuMs,
-            Lost = Math.Max(0, acknowledgedMessages - stored),
-            Doubled = Math.Max(0, stored - sentMessages),
-            Note = $"open loop at {rate}/s, latency from the scheduled send; {Stored(acknowledgedMessages, sentMessages, stored)}"
-                + (result.Skipped > 0 ? $"; {result.Skipped} requests not sent (2000 in flight)" : string.Empty),
-        };
     }
 
     private async Task<ResultRow> ReplyAsync(string provider, CancellationToken cancellationToken)
