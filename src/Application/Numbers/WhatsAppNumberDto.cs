@@ -12,6 +12,7 @@ public sealed record WhatsAppNumberDto(
     Guid? AgentId,
     string? AppId,
     string? BusinessId,
+    string? WabaId,
     string GraphApiVersion,
     bool AppSecretSet,
     bool AccessTokenSet,
@@ -19,6 +20,9 @@ public sealed record WhatsAppNumberDto(
     string WebhookUrl,
     string? LastWebhookError,
     DateTime? LastWebhookErrorAt,
+    string? LastEventField,
+    string? LastEvent,
+    DateTime? LastEventAt,
     DateTime CreatedAt,
     DateTime UpdatedAt)
 {
@@ -31,6 +35,7 @@ public sealed record WhatsAppNumberDto(
         number.AgentId,
         number.AppId,
         number.BusinessId,
+        number.WabaId,
         number.GraphApiVersion,
         number.HasAppSecret,
         number.HasAccessToken,
@@ -38,6 +43,9 @@ public sealed record WhatsAppNumberDto(
         webhookUrl,
         number.LastWebhookError,
         number.LastWebhookErrorAt,
+        number.LastEventField,
+        number.LastEvent,
+        number.LastEventAt,
         number.CreatedAt,
         number.UpdatedAt);
 }

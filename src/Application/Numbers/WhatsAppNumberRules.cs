@@ -16,6 +16,7 @@ public interface IWhatsAppNumberFields
     string? AppId { get; }
     string? AppSecret { get; }
     string? BusinessId { get; }
+    string? WabaId { get; }
     string? AccessToken { get; }
     string? GraphApiVersion { get; }
 }
@@ -37,6 +38,10 @@ internal static class WhatsAppNumberRules
             .Matches("^[0-9]+$").When(x => !string.IsNullOrEmpty(x.BusinessId))
             .WithMessage("Business ID is the numeric id from Business Settings.")
             .WithName("Business ID").OverridePropertyName("businessId");
+        validator.RuleFor(x => x.WabaId).MaximumLength(32)
+            .Matches("^[0-9]+$").When(x => !string.IsNullOrEmpty(x.WabaId))
+            .WithMessage("WhatsApp Business Account ID is the numeric id from WhatsApp → API Setup, e.g. 102290129340398.")
+            .WithName("WhatsApp Business Account ID").OverridePropertyName("wabaId");
         validator.RuleFor(x => x.AppId).MaximumLength(32)
             .Matches("^[0-9]+$").When(x => !string.IsNullOrEmpty(x.AppId))
             .WithMessage("App ID is the numeric id from Settings → Basic.")
@@ -67,7 +72,8 @@ internal static class WhatsAppNumberRules
         fields.AgentId,
         fields.AppId,
         fields.BusinessId,
-        fields.GraphApiVersion);
+        fields.GraphApiVersion,
+        fields.WabaId);
 
     public static void StoreSecrets(this WhatsAppNumber number, IWhatsAppNumberFields fields, ISecretProtector protector)
     {

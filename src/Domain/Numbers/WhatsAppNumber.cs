@@ -27,6 +27,10 @@ public sealed class WhatsAppNumber
     public Guid? AgentId { get; private set; }
     public string? AppId { get; private set; }
     public string? BusinessId { get; private set; }
+
+    /// <summary>The WhatsApp Business Account the number belongs to; account-level webhooks name it in <c>entry[].id</c>.</summary>
+    public string? WabaId { get; private set; }
+
     public string GraphApiVersion { get; private set; }
     public string? ProtectedAppSecret { get; private set; }
     public string? ProtectedAccessToken { get; private set; }
@@ -36,11 +40,20 @@ public sealed class WhatsAppNumber
     public string? LastWebhookError { get; private set; }
 
     public DateTime? LastWebhookErrorAt { get; private set; }
+
+    /// <summary>The latest account, quality or template event Meta sent for this number (its field and event word).</summary>
+    public string? LastEventField { get; private set; }
+
+    public string? LastEvent { get; private set; }
+    public DateTime? LastEventAt { get; private set; }
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
 
     public bool HasAppSecret => ProtectedAppSecret is not null;
     public bool HasAccessToken => ProtectedAccessToken is not null;
+
+    /// <summary>The account id account-level webhooks are matched with: the WABA id, else the Business ID.</summary>
+    public string? AccountId => WabaId ?? BusinessId;
 
     public static WhatsAppNumber Add(WhatsAppNumberSettings settings, DateTime now)
     {
@@ -58,6 +71,7 @@ public sealed class WhatsAppNumber
         AgentId = settings.AgentId;
         AppId = Blank(settings.AppId);
         BusinessId = Blank(settings.BusinessId);
+        WabaId = Blank(settings.WabaId);
         GraphApiVersion = Blank(settings.GraphApiVersion) ?? Common.GraphApiVersion.Default;
         UpdatedAt = now;
     }
@@ -93,6 +107,16 @@ public sealed class WhatsAppNumber
         LastWebhookErrorAt = now;
     }
 
+    public void RecordEvent(NumberEvent numberEvent)
+    {
+        if (LastEventAt is null || numberEvent.ReceivedAt >= LastEventAt)
+        {
+            LastEventField = numberEvent.Field;
+            LastEvent = numberEvent.Event;
+            LastEventAt = numberEvent.ReceivedAt;
+        }
+    }
+
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
 
@@ -104,4 +128,5 @@ public sealed record WhatsAppNumberSettings(
     Guid? AgentId,
     string? AppId,
     string? BusinessId,
-    string? GraphApiVersion);
+    string? GraphApiVersion,
+    string? WabaId = null);

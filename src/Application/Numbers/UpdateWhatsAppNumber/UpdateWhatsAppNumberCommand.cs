@@ -20,7 +20,8 @@ public sealed record UpdateWhatsAppNumberCommand(
     string? AppSecret = null,
     string? BusinessId = null,
     string? AccessToken = null,
-    string? GraphApiVersion = null) : ICommand<WhatsAppNumberDto>, IWhatsAppNumberFields
+    string? GraphApiVersion = null,
+    string? WabaId = null) : ICommand<WhatsAppNumberDto>, IWhatsAppNumberFields
 {
     [JsonIgnore]
     public Guid Id { get; init; }
@@ -29,7 +30,7 @@ public sealed record UpdateWhatsAppNumberCommand(
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append(CultureInfo.InvariantCulture,
-            $"DisplayName = {DisplayName}, PhoneNumberId = {PhoneNumberId}, Status = {Status}, AgentId = {AgentId}, AppId = {AppId}, BusinessId = {BusinessId}, ");
+            $"DisplayName = {DisplayName}, PhoneNumberId = {PhoneNumberId}, Status = {Status}, AgentId = {AgentId}, AppId = {AppId}, BusinessId = {BusinessId}, WabaId = {WabaId}, ");
         builder.Append(CultureInfo.InvariantCulture,
             $"GraphApiVersion = {GraphApiVersion}, AppSecretGiven = {!string.IsNullOrEmpty(AppSecret)}, AccessTokenGiven = {!string.IsNullOrEmpty(AccessToken)}, Id = {Id}");
         return true;
