@@ -22,7 +22,14 @@ internal sealed partial class WebhookDeliveryWriter(AppDbContext db, TimeProvide
         {
             try
             {
-                // PostgreSQL's retrying strategy runs the whole transaction again after a transient fault, from fresh reads.
+                if (!deliveries.Any(d => d.Payload.Changes.Any(c => c.Messages.Any(m => m.IdentityChange is not null))))
+                {
+                    // One save, one transaction of its own: the common case costs no extra round trips.
+                    return await StoreOnceAsync(deliveries, cancellationToken);
+                }
+
+                // A merge moves messages before the save; both commit together. PostgreSQL's retrying strategy runs the
+                // whole transaction again after a transient fault, from fresh reads.
                 return await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
                 {
                     db.ChangeTracker.Clear();
