@@ -86,9 +86,13 @@ internal sealed partial class WebhookDeliveryWriter(AppDbContext db, TimeProvide
             .Concat(changes.SelectMany(c => c.Change.Statuses.Select(s => s.Id)))
             .Concat(changes.SelectMany(c => c.Change.Calls.Select(s => s.Id)))
             .OfType<string>().Where(id => id.Length <= Message.MaxWhatsAppMessageIdLength).Distinct().ToList();
-        var existing = await db.Messages
-            .Where(m => numberIds.Contains(m.WhatsAppNumberId) && wamids.Contains(m.WhatsAppMessageId!))
+        // The messages the batch names, and the edits and revokes that arrived before the messages they change.
+        var named = await db.Messages
+            .Where(m => numberIds.Contains(m.WhatsAppNumberId) &&
+                        (wamids.Contains(m.WhatsAppMessageId!) || ((m.Type == "edit" || m.Type == "revoke") && wamids.Contains(m.ContextMessageId!))))
             .ToListAsync(cancellationToken);
+        var existing = named.Where(m => wamids.Contains(m.WhatsAppMessageId!)).ToList();
+        var earlyEdits = named.Where(m => m.Type is "edit" or "revoke" && m.ContextMessageId is not null && wamids.Contains(m.ContextMessageId)).ToList();
 
         var identities = messages.Select(m => m.Customer)
             .Concat(messages.Select(m => m.IdentityChange).OfType<WebhookIdentityChange>().Select(i => (i.OldWaId, i.OldUserId)))
@@ -99,18 +103,17 @@ internal sealed partial class WebhookDeliveryWriter(AppDbContext db, TimeProvide
             .Append(Conversation.UnidentifiedCustomerKey).Distinct().ToList();
         // A user id change may name a customer whose conversation is keyed by their phone number.
         var changedUserIds = messages.Select(m => m.IdentityChange?.OldUserId).OfType<string>().Distinct().ToList();
-        var conversations = await db.Conversations
-            .Where(c => numberIds.Contains(c.WhatsAppNumberId) &&
-                        (customerKeys.Contains(c.CustomerKey) || (changedUserIds.Count > 0 && changedUserIds.Contains(c.CustomerUserId!))))
-            .ToListAsync(cancellationToken);
+        var conversations = changedUserIds.Count == 0
+            ? await db.Conversations
+                .Where(c => numberIds.Contains(c.WhatsAppNumberId) && customerKeys.Contains(c.CustomerKey))
+                .ToListAsync(cancellationToken)
+            : await db.Conversations
+                .Where(c => numberIds.Contains(c.WhatsAppNumberId) && (customerKeys.Contains(c.CustomerKey) || changedUserIds.Contains(c.CustomerUserId!)))
+                .ToListAsync(cancellationToken);
 
         var pendingStatuses = await db.PendingStatusUpdates
             .Where(p => numberIds.Contains(p.WhatsAppNumberId) && wamids.Contains(p.WhatsAppMessageId))
             .Select(p => new { p.WhatsAppNumberId, p.WhatsAppMessageId, p.Status })
-            .ToListAsync(cancellationToken);
-
-        var earlyEdits = await db.Messages
-            .Where(m => numberIds.Contains(m.WhatsAppNumberId) && wamids.Contains(m.ContextMessageId!) && (m.Type == "edit" || m.Type == "revoke"))
             .ToListAsync(cancellationToken);
 
         return new Batch(
