@@ -32,6 +32,9 @@ public sealed class WhatsAppNumber
     public string? WabaId { get; private set; }
 
     public string GraphApiVersion { get; private set; }
+    /// <summary>Sends per second from this number; null for <c>Meta:MaxSendsPerSecond</c>.</summary>
+    public int? MaxSendsPerSecond { get; private set; }
+
     public string? ProtectedAppSecret { get; private set; }
     public string? ProtectedAccessToken { get; private set; }
     public string? AccessTokenLast4 { get; private set; }
@@ -73,6 +76,7 @@ public sealed class WhatsAppNumber
         BusinessId = Blank(settings.BusinessId);
         WabaId = Blank(settings.WabaId);
         GraphApiVersion = Blank(settings.GraphApiVersion) ?? Common.GraphApiVersion.Default;
+        MaxSendsPerSecond = settings.MaxSendsPerSecond;
         UpdatedAt = now;
     }
 
@@ -129,4 +133,5 @@ public sealed record WhatsAppNumberSettings(
     string? AppId,
     string? BusinessId,
     string? GraphApiVersion,
+    int? MaxSendsPerSecond = null,
     string? WabaId = null);

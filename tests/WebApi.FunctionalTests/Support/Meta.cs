@@ -45,7 +45,7 @@ public static class Meta
     /// <summary>Adds a number through the admin API and returns its id.</summary>
     public static async Task<Guid> AddNumberAsync(
         this HttpClient admin, string phoneNumberId, string appSecret = AppSecret, Guid? agentId = null, string? accessToken = AccessToken, string status = "Active",
-        string? wabaId = null, string businessId = "9876543210")
+        int? maxSendsPerSecond = null, string? wabaId = null, string businessId = "9876543210")
     {
         var suffix = Interlocked.Increment(ref _phoneSuffix) % 100;
         var response = await admin.PostAsJsonAsync("/api/whatsapp-numbers", new
@@ -59,6 +59,7 @@ public static class Meta
             accessToken,
             appId = "1234567890",
             businessId,
+            maxSendsPerSecond,
             wabaId,
         });
         var body = await response.Content.ReadAsStringAsync();

@@ -21,6 +21,7 @@ public sealed record UpdateWhatsAppNumberCommand(
     string? BusinessId = null,
     string? AccessToken = null,
     string? GraphApiVersion = null,
+    int? MaxSendsPerSecond = null,
     string? WabaId = null) : ICommand<WhatsAppNumberDto>, IWhatsAppNumberFields
 {
     [JsonIgnore]
@@ -32,7 +33,7 @@ public sealed record UpdateWhatsAppNumberCommand(
         builder.Append(CultureInfo.InvariantCulture,
             $"DisplayName = {DisplayName}, PhoneNumberId = {PhoneNumberId}, Status = {Status}, AgentId = {AgentId}, AppId = {AppId}, BusinessId = {BusinessId}, WabaId = {WabaId}, ");
         builder.Append(CultureInfo.InvariantCulture,
-            $"GraphApiVersion = {GraphApiVersion}, AppSecretGiven = {!string.IsNullOrEmpty(AppSecret)}, AccessTokenGiven = {!string.IsNullOrEmpty(AccessToken)}, Id = {Id}");
+            $"GraphApiVersion = {GraphApiVersion}, MaxSendsPerSecond = {MaxSendsPerSecond}, AppSecretGiven = {!string.IsNullOrEmpty(AppSecret)}, AccessTokenGiven = {!string.IsNullOrEmpty(AccessToken)}, Id = {Id}");
         return true;
     }
 }
