@@ -20,4 +20,10 @@ public sealed record MessageDto(
     bool IsVoice,
     string? ContextMessageId,
     bool IsForwarded,
-    DateTime? AnsweredAt);
+    DateTime? AnsweredAt,
+    string? SentBy,
+    DateTime? EditedAt,
+    string? OriginalText,
+    DateTime? RevokedAt,
+    string? CallStatus,
+    int? CallDurationSeconds);

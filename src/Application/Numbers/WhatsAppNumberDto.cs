@@ -12,6 +12,7 @@ public sealed record WhatsAppNumberDto(
     Guid? AgentId,
     string? AppId,
     string? BusinessId,
+    string? WabaId,
     string GraphApiVersion,
     int? MaxSendsPerSecond,
     bool AppSecretSet,
@@ -20,6 +21,9 @@ public sealed record WhatsAppNumberDto(
     string WebhookUrl,
     string? LastWebhookError,
     DateTime? LastWebhookErrorAt,
+    string? LastEventField,
+    string? LastEvent,
+    DateTime? LastEventAt,
     DateTime CreatedAt,
     DateTime UpdatedAt)
 {
@@ -32,6 +36,7 @@ public sealed record WhatsAppNumberDto(
         number.AgentId,
         number.AppId,
         number.BusinessId,
+        number.WabaId,
         number.GraphApiVersion,
         number.MaxSendsPerSecond,
         number.HasAppSecret,
@@ -40,6 +45,9 @@ public sealed record WhatsAppNumberDto(
         webhookUrl,
         number.LastWebhookError,
         number.LastWebhookErrorAt,
+        number.LastEventField,
+        number.LastEvent,
+        number.LastEventAt,
         number.CreatedAt,
         number.UpdatedAt);
 }

@@ -16,6 +16,7 @@ public interface IWhatsAppNumberFields
     string? AppId { get; }
     string? AppSecret { get; }
     string? BusinessId { get; }
+    string? WabaId { get; }
     string? AccessToken { get; }
     string? GraphApiVersion { get; }
     int? MaxSendsPerSecond { get; }
@@ -38,6 +39,10 @@ internal static class WhatsAppNumberRules
             .Matches("^[0-9]+$").When(x => !string.IsNullOrEmpty(x.BusinessId))
             .WithMessage("Business ID is the numeric id from Business Settings.")
             .WithName("Business ID").OverridePropertyName("businessId");
+        validator.RuleFor(x => x.WabaId).MaximumLength(32)
+            .Matches("^[0-9]+$").When(x => !string.IsNullOrEmpty(x.WabaId))
+            .WithMessage("WhatsApp Business Account ID is the numeric id from WhatsApp → API Setup, e.g. 102290129340398.")
+            .WithName("WhatsApp Business Account ID").OverridePropertyName("wabaId");
         validator.RuleFor(x => x.AppId).MaximumLength(32)
             .Matches("^[0-9]+$").When(x => !string.IsNullOrEmpty(x.AppId))
             .WithMessage("App ID is the numeric id from Settings → Basic.")
@@ -72,7 +77,8 @@ internal static class WhatsAppNumberRules
         fields.AppId,
         fields.BusinessId,
         fields.GraphApiVersion,
-        fields.MaxSendsPerSecond);
+        fields.MaxSendsPerSecond,
+        fields.WabaId);
 
     public static void StoreSecrets(this WhatsAppNumber number, IWhatsAppNumberFields fields, ISecretProtector protector)
     {

@@ -10,11 +10,14 @@ public interface INumberDirectory
 {
     Task<IReadOnlyDictionary<string, KnownNumber>> FindAsync(IEnumerable<string> phoneNumberIds, CancellationToken cancellationToken);
 
+    /// <summary>The numbers of WhatsApp Business Accounts (their WABA id, or Business ID when no WABA id is set).</summary>
+    Task<IReadOnlyList<KnownNumber>> FindByAccountAsync(IEnumerable<string> accountIds, CancellationToken cancellationToken);
+
     /// <summary>Forgets what is cached, after a number was added, changed or removed.</summary>
     void Invalidate();
 }
 
-public sealed record KnownNumber(Guid Id, string PhoneNumberId, NumberStatus Status, string? AppSecret)
+public sealed record KnownNumber(Guid Id, string PhoneNumberId, NumberStatus Status, string? AppSecret, string? AccountId = null)
 {
     public override string ToString() => $"KnownNumber {{ Id = {Id}, PhoneNumberId = {PhoneNumberId}, Status = {Status} }}";
 }

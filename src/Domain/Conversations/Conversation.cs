@@ -6,6 +6,15 @@ public sealed class Conversation
     /// <summary>Meta lets a business answer freely for 24 hours after the customer's last message.</summary>
     public static readonly TimeSpan ServiceWindow = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// The customer key of a number's messages that name no usable sender (no <c>from</c>, no user id, or one too long to
+    /// be a key). They are kept there for operators and never answered, since nobody can be addressed.
+    /// </summary>
+    public const string UnidentifiedCustomerKey = "unidentified";
+
+    public const int MaxCustomerKeyLength = 128;
+    public const int MaxWaIdLength = 32;
+
     private Conversation()
     {
         CustomerKey = string.Empty;
@@ -20,6 +29,17 @@ public sealed class Conversation
     public string? CustomerWaId { get; private set; }
     public string? CustomerUserId { get; private set; }
     public string? CustomerName { get; private set; }
+
+    /// <summary>The customer's WhatsApp username (<c>profile.username</c>), for users who hide their number.</summary>
+    public string? CustomerUsername { get; private set; }
+
+    /// <summary>The parent business-scoped user id, shared by the businesses of one portfolio.</summary>
+    public string? CustomerParentUserId { get; private set; }
+
+    /// <summary>Whether the customer stopped marketing messages (<c>user_preferences</c>); null until they said either way.</summary>
+    public bool? MarketingOptOut { get; private set; }
+
+    public DateTime? MarketingPreferenceAt { get; private set; }
     public DateTime CreatedAt { get; private set; }
     public DateTime LastMessageAt { get; private set; }
     public DateTime? LastInboundAt { get; private set; }
@@ -48,18 +68,35 @@ public sealed class Conversation
 
     public static Conversation Start(Guid whatsAppNumberId, string? waId, string? userId, DateTime now)
     {
-        var key = waId ?? userId ?? throw new ArgumentException("A customer needs a wa_id or a user id.", nameof(waId));
+        var key = KeyFor(waId, userId) ?? throw new ArgumentException("A customer needs a usable wa_id or user id.", nameof(waId));
         return new Conversation
         {
             Id = Guid.CreateVersion7(),
             WhatsAppNumberId = whatsAppNumberId,
             CustomerKey = key,
-            CustomerWaId = waId,
-            CustomerUserId = userId,
+            CustomerWaId = Usable(waId, MaxWaIdLength),
+            CustomerUserId = Usable(userId, MaxCustomerKeyLength),
             CreatedAt = now,
             LastMessageAt = now,
         };
     }
+
+    /// <summary>The one conversation of a number that holds the messages with no usable sender.</summary>
+    public static Conversation StartUnidentified(Guid whatsAppNumberId, DateTime now) =>
+        new()
+        {
+            Id = Guid.CreateVersion7(),
+            WhatsAppNumberId = whatsAppNumberId,
+            CustomerKey = UnidentifiedCustomerKey,
+            CreatedAt = now,
+            LastMessageAt = now,
+        };
+
+    /// <summary>The key a customer is found by: the wa_id when usable, else the user id; null when neither is.</summary>
+    public static string? KeyFor(string? waId, string? userId) =>
+        Usable(waId, MaxWaIdLength) ?? Usable(userId, MaxCustomerKeyLength);
+
+    public bool IsUnidentified => CustomerKey == UnidentifiedCustomerKey;
 
     /// <summary>Where Meta sends the answer: the phone number when known, else the business-scoped user id.</summary>
     public string Recipient => CustomerWaId ?? CustomerUserId ?? CustomerKey;
@@ -72,15 +109,85 @@ public sealed class Conversation
             CustomerName = customerName;
         }
 
-        CustomerUserId ??= userId;
+        CustomerUserId ??= Usable(userId, MaxCustomerKeyLength);
         InboundCount++;
         LastMessageAt = Max(LastMessageAt, message.Timestamp);
         LastInboundAt = LastInboundAt is null ? message.Timestamp : Max(LastInboundAt.Value, message.Timestamp);
-        if (message.NeedsReply && answering)
+        if (message.NeedsReply && answering && !IsUnidentified)
         {
             RequestReply(now);
         }
 
+        Version++;
+    }
+
+    /// <summary>Keeps what Meta's contact block says about the customer beyond the name.</summary>
+    public void RecordProfile(string? username, string? parentUserId)
+    {
+        if (IsUnidentified)
+        {
+            return;
+        }
+
+        CustomerUsername = Usable(username, MaxCustomerKeyLength) ?? CustomerUsername;
+        CustomerParentUserId = Usable(parentUserId, MaxCustomerKeyLength) ?? CustomerParentUserId;
+    }
+
+    /// <summary>
+    /// The customer changed number (new wa_id) or business-scoped user id: the conversation goes on under the new
+    /// identity. Returns whether the customer key changed.
+    /// </summary>
+    public bool ChangeIdentity(string? newWaId, string? newUserId)
+    {
+        var before = CustomerKey;
+        CustomerWaId = Usable(newWaId, MaxWaIdLength) ?? CustomerWaId;
+        CustomerUserId = Usable(newUserId, MaxCustomerKeyLength) ?? CustomerUserId;
+        CustomerKey = KeyFor(CustomerWaId, CustomerUserId) ?? CustomerKey;
+        Version++;
+        return CustomerKey != before;
+    }
+
+    /// <summary>
+    /// Takes over the counts and the pending reply of a newer conversation of the same customer (found under the new
+    /// identity after a change); its messages are moved here by the caller.
+    /// </summary>
+    public void Absorb(Conversation newer)
+    {
+        InboundCount += newer.InboundCount;
+        OutboundCount += newer.OutboundCount;
+        LastMessageAt = Max(LastMessageAt, newer.LastMessageAt);
+        if (newer.LastInboundAt is { } inbound)
+        {
+            LastInboundAt = LastInboundAt is null ? inbound : Max(LastInboundAt.Value, inbound);
+        }
+
+        CustomerName ??= newer.CustomerName;
+        CustomerUsername ??= newer.CustomerUsername;
+        CustomerParentUserId ??= newer.CustomerParentUserId;
+        if (newer.MarketingPreferenceAt is { } at && (MarketingPreferenceAt is null || at > MarketingPreferenceAt))
+        {
+            MarketingOptOut = newer.MarketingOptOut;
+            MarketingPreferenceAt = at;
+        }
+
+        if (newer.ReplyPending)
+        {
+            RequestReply(newer.ReplyRequestedAt ?? LastMessageAt);
+        }
+
+        Version++;
+    }
+
+    /// <summary>A marketing opt-out (<c>stop</c>) or resume; an older word never replaces a newer one.</summary>
+    public void RecordMarketingPreference(bool optedOut, DateTime at)
+    {
+        if (MarketingPreferenceAt is { } known && at < known)
+        {
+            return;
+        }
+
+        MarketingOptOut = optedOut;
+        MarketingPreferenceAt = at;
         Version++;
     }
 
@@ -199,4 +306,7 @@ public sealed class Conversation
     public bool IsWithinServiceWindow(DateTime now) => LastInboundAt is { } last && now - last < ServiceWindow;
 
     private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
+
+    private static string? Usable(string? value, int maxLength) =>
+        string.IsNullOrWhiteSpace(value) || value.Length > maxLength || value == UnidentifiedCustomerKey ? null : value;
 }

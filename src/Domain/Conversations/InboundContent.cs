@@ -26,6 +26,6 @@ public sealed record InboundContent
     /// <summary>The message's own JSON exactly as Meta sent it.</summary>
     public required string RawJson { get; init; }
 
-    /// <summary>Reactions and system notices are recorded, not answered.</summary>
-    public bool NeedsReply => Type is not ("reaction" or "system" or "ephemeral" or "request_welcome");
+    /// <summary>Reactions, system notices, edits and revokes of earlier messages, and calls are recorded, not answered.</summary>
+    public bool NeedsReply => Type is not ("reaction" or "system" or "ephemeral" or "request_welcome" or "edit" or "revoke" or "call");
 }

@@ -5,6 +5,17 @@ public sealed class Message
 {
     public const int MaxTextLength = 4096;
 
+    /// <summary>The longest wamid (or call id) stored; a message whose own id is longer is skipped.</summary>
+    public const int MaxWhatsAppMessageIdLength = 256;
+
+    /// <summary><see cref="SentBy"/> of the agent's answers.</summary>
+    public const string SentByAgent = "agent";
+
+    /// <summary><see cref="SentBy"/> of what the business typed in the WhatsApp Business app (coexistence echoes, history).</summary>
+    public const string SentByBusinessApp = "business-app";
+
+    public const string CallType = "call";
+
     private Message()
     {
         Type = string.Empty;
@@ -43,6 +54,22 @@ public sealed class Message
     public bool NeedsReply { get; private set; }
 
     public DateTime? AnsweredAt { get; private set; }
+
+    /// <summary>Who sent an outbound message: <see cref="SentByAgent"/>, <see cref="SentByBusinessApp"/>; null for inbound ones.</summary>
+    public string? SentBy { get; private set; }
+
+    /// <summary>When the customer last edited the message; <see cref="OriginalText"/> keeps what it first said.</summary>
+    public DateTime? EditedAt { get; private set; }
+
+    public string? OriginalText { get; private set; }
+
+    /// <summary>When the customer deleted the message for everyone.</summary>
+    public DateTime? RevokedAt { get; private set; }
+
+    /// <summary>For <c>call</c> messages: Meta's last word on the call (ringing, accepted, rejected, completed, failed).</summary>
+    public string? CallStatus { get; private set; }
+
+    public int? CallDurationSeconds { get; private set; }
 
     public static Message Inbound(Conversation conversation, string wamid, InboundContent content, DateTime timestamp, DateTime now) =>
         new()
@@ -84,7 +111,115 @@ public sealed class Message
             Timestamp = now,
             CreatedAt = now,
             ContextMessageId = replyTo,
+            SentBy = SentByAgent,
         };
+
+    /// <summary>A message the business typed in the WhatsApp Business app, echoed by Meta: already sent, never answered.</summary>
+    public static Message Echo(Conversation conversation, string wamid, InboundContent content, DateTime timestamp, DateTime now) =>
+        Outbound(conversation, wamid, content, MessageStatus.Sent, timestamp, now);
+
+    /// <summary>A past message from the coexistence history sync: stored as it was, never answered.</summary>
+    public static Message Imported(
+        Conversation conversation, string wamid, InboundContent content, bool fromCustomer, MessageStatus? status, DateTime timestamp, DateTime now)
+    {
+        if (!fromCustomer)
+        {
+            return Outbound(conversation, wamid, content, status ?? MessageStatus.Sent, timestamp, now);
+        }
+
+        var message = Inbound(conversation, wamid, content, timestamp, now);
+        message.NeedsReply = false;
+        return message;
+    }
+
+    /// <summary>A call (Meta's wacid as its id), shown in the history; opens the service window when the customer called.</summary>
+    public static Message Call(Conversation conversation, string callId, bool customerCalled, DateTime timestamp, string rawJson, DateTime now) =>
+        new()
+        {
+            Id = Guid.CreateVersion7(),
+            ConversationId = conversation.Id,
+            WhatsAppNumberId = conversation.WhatsAppNumberId,
+            Direction = customerCalled ? MessageDirection.Inbound : MessageDirection.Outbound,
+            WhatsAppMessageId = callId,
+            Type = CallType,
+            Status = customerCalled ? MessageStatus.Received : MessageStatus.Sent,
+            Timestamp = timestamp,
+            CreatedAt = now,
+            RawJson = rawJson,
+        };
+
+    private static Message Outbound(Conversation conversation, string wamid, InboundContent content, MessageStatus status, DateTime timestamp, DateTime now) =>
+        new()
+        {
+            Id = Guid.CreateVersion7(),
+            ConversationId = conversation.Id,
+            WhatsAppNumberId = conversation.WhatsAppNumberId,
+            Direction = MessageDirection.Outbound,
+            WhatsAppMessageId = wamid,
+            Type = content.Type,
+            Text = content.Text,
+            Status = status,
+            StatusAt = timestamp,
+            Timestamp = timestamp,
+            CreatedAt = now,
+            MediaId = content.MediaId,
+            MimeType = content.MimeType,
+            Sha256 = content.Sha256,
+            Caption = content.Caption,
+            FileName = content.FileName,
+            IsVoice = content.IsVoice,
+            ContextMessageId = content.ContextMessageId,
+            IsForwarded = content.IsForwarded,
+            RawJson = content.RawJson,
+            SentBy = SentByBusinessApp,
+        };
+
+    /// <summary>The customer edited the message: it shows the new text, and the first text is kept.</summary>
+    public void ApplyEdit(string? newText, DateTime at)
+    {
+        if (EditedAt is { } last && at < last)
+        {
+            return;
+        }
+
+        OriginalText ??= Text ?? string.Empty;
+        Text = newText;
+        if (Caption is not null)
+        {
+            Caption = newText;
+        }
+
+        EditedAt = at;
+    }
+
+    /// <summary>The customer deleted the message for everyone; it stays in the history, marked.</summary>
+    public void Revoke(DateTime at) => RevokedAt ??= at;
+
+    /// <summary>
+    /// Applies one call event. A final word (completed, failed, rejected) is not replaced by a late ringing or accepted;
+    /// the raw JSON of the connect event (with its SDP offer) is kept.
+    /// </summary>
+    public void ApplyCallEvent(string? status, int? durationSeconds, string? connectRawJson)
+    {
+        if (status is not null && CallRank(status) >= CallRank(CallStatus))
+        {
+            CallStatus = status.Length > 32 ? status[..32] : status;
+        }
+
+        CallDurationSeconds = durationSeconds ?? CallDurationSeconds;
+        if (connectRawJson is not null)
+        {
+            RawJson = connectRawJson;
+        }
+    }
+
+    private static int CallRank(string? status) => status switch
+    {
+        null => 0,
+        "ringing" => 1,
+        "accepted" => 2,
+        _ => 3,
+    };
 
     public void MarkSent(string wamid, DateTime now)
     {
@@ -176,4 +311,7 @@ public sealed class Message
         StatusAt = now;
         return true;
     }
+
+    /// <summary>Moves the message into the conversation that absorbed its own (a customer's identity change merged them).</summary>
+    public void MoveTo(Conversation conversation) => ConversationId = conversation.Id;
 }

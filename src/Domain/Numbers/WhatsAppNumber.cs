@@ -27,6 +27,10 @@ public sealed class WhatsAppNumber
     public Guid? AgentId { get; private set; }
     public string? AppId { get; private set; }
     public string? BusinessId { get; private set; }
+
+    /// <summary>The WhatsApp Business Account the number belongs to; account-level webhooks name it in <c>entry[].id</c>.</summary>
+    public string? WabaId { get; private set; }
+
     public string GraphApiVersion { get; private set; }
     /// <summary>Sends per second from this number; null for <c>Meta:MaxSendsPerSecond</c>.</summary>
     public int? MaxSendsPerSecond { get; private set; }
@@ -39,11 +43,20 @@ public sealed class WhatsAppNumber
     public string? LastWebhookError { get; private set; }
 
     public DateTime? LastWebhookErrorAt { get; private set; }
+
+    /// <summary>The latest account, quality or template event Meta sent for this number (its field and event word).</summary>
+    public string? LastEventField { get; private set; }
+
+    public string? LastEvent { get; private set; }
+    public DateTime? LastEventAt { get; private set; }
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
 
     public bool HasAppSecret => ProtectedAppSecret is not null;
     public bool HasAccessToken => ProtectedAccessToken is not null;
+
+    /// <summary>The account id account-level webhooks are matched with: the WABA id, else the Business ID.</summary>
+    public string? AccountId => WabaId ?? BusinessId;
 
     public static WhatsAppNumber Add(WhatsAppNumberSettings settings, DateTime now)
     {
@@ -61,6 +74,7 @@ public sealed class WhatsAppNumber
         AgentId = settings.AgentId;
         AppId = Blank(settings.AppId);
         BusinessId = Blank(settings.BusinessId);
+        WabaId = Blank(settings.WabaId);
         GraphApiVersion = Blank(settings.GraphApiVersion) ?? Common.GraphApiVersion.Default;
         MaxSendsPerSecond = settings.MaxSendsPerSecond;
         UpdatedAt = now;
@@ -97,6 +111,16 @@ public sealed class WhatsAppNumber
         LastWebhookErrorAt = now;
     }
 
+    public void RecordEvent(NumberEvent numberEvent)
+    {
+        if (LastEventAt is null || numberEvent.ReceivedAt >= LastEventAt)
+        {
+            LastEventField = numberEvent.Field;
+            LastEvent = numberEvent.Event;
+            LastEventAt = numberEvent.ReceivedAt;
+        }
+    }
+
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
 
@@ -109,4 +133,5 @@ public sealed record WhatsAppNumberSettings(
     string? AppId,
     string? BusinessId,
     string? GraphApiVersion,
-    int? MaxSendsPerSecond = null);
+    int? MaxSendsPerSecond = null,
+    string? WabaId = null);

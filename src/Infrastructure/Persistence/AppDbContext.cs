@@ -22,6 +22,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<PendingStatusUpdate> PendingStatusUpdates => Set<PendingStatusUpdate>();
+    public DbSet<NumberEvent> NumberEvents => Set<NumberEvent>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public void DiscardChanges() => ChangeTracker.Clear();

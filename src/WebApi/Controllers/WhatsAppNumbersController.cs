@@ -1,6 +1,8 @@
 using CleanAgent.Application.Numbers;
 using CleanAgent.Application.Numbers.AddWhatsAppNumber;
+using CleanAgent.Application.Common.Models;
 using CleanAgent.Application.Numbers.DeleteWhatsAppNumber;
+using CleanAgent.Application.Numbers.GetNumberEvents;
 using CleanAgent.Application.Numbers.GetWhatsAppNumber;
 using CleanAgent.Application.Numbers.GetWhatsAppNumbers;
 using CleanAgent.Application.Numbers.UpdateWhatsAppNumber;
@@ -43,6 +45,14 @@ public sealed class WhatsAppNumbersController(ISender sender) : ControllerBase
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict)]
     public async Task<WhatsAppNumberDto> Update(Guid id, UpdateWhatsAppNumberCommand command, CancellationToken cancellationToken) =>
         await sender.Send(command with { Id = id }, cancellationToken);
+
+    /// <summary>The number's account, quality and template-status events, and webhook fields stored raw; newest first.</summary>
+    [HttpGet("{id:guid}/events")]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
+    public async Task<PagedList<NumberEventDto>> Events(
+        Guid id, [FromQuery] int page = 1, [FromQuery] int pageSize = 20, CancellationToken cancellationToken = default) =>
+        await sender.Send(new GetNumberEventsQuery(id, page, pageSize), cancellationToken);
 
     [HttpDelete("{id:guid}")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]

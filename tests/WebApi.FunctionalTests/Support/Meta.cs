@@ -45,7 +45,7 @@ public static class Meta
     /// <summary>Adds a number through the admin API and returns its id.</summary>
     public static async Task<Guid> AddNumberAsync(
         this HttpClient admin, string phoneNumberId, string appSecret = AppSecret, Guid? agentId = null, string? accessToken = AccessToken, string status = "Active",
-        int? maxSendsPerSecond = null)
+        int? maxSendsPerSecond = null, string? wabaId = null, string businessId = "9876543210")
     {
         var suffix = Interlocked.Increment(ref _phoneSuffix) % 100;
         var response = await admin.PostAsJsonAsync("/api/whatsapp-numbers", new
@@ -58,8 +58,9 @@ public static class Meta
             appSecret,
             accessToken,
             appId = "1234567890",
-            businessId = "9876543210",
+            businessId,
             maxSendsPerSecond,
+            wabaId,
         });
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, body);

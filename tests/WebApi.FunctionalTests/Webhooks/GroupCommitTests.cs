@@ -5,10 +5,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CleanAgent.Application.Webhooks;
 using CleanAgent.Application.Webhooks.ReceiveMetaWebhook;
-using CleanAgent.Application.Webhooks.StoreWebhookDeliveries;
 using CleanAgent.Infrastructure.Meta.Webhooks;
 using CleanAgent.WebApi.FunctionalTests.Support;
-using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -58,7 +56,7 @@ public abstract class GroupCommitTests<TApp>(TApp app) : DatabaseTest<TApp>(app)
         var earlyStatus = await DeliveryAsync(StatusWebhook(NumberId, "wamid.not-yet-sent"));
         var sameStatus = await DeliveryAsync(StatusWebhook(NumberId, "wamid.not-yet-sent"));
 
-        var receipts = await SendAsync(new StoreWebhookDeliveriesCommand([first, overlapping, earlyStatus, sameStatus]));
+        var receipts = await StoreTogetherAsync([first, overlapping, earlyStatus, sameStatus]);
 
         WebhookReceipt[] expected = [new(2, 0, 0, 0, false), new(1, 1, 0, 0, false), new(0, 0, 0, 1, false), new(0, 0, 0, 0, false)];
         Assert.Equal(expected, receipts.Select(r => r.Receipt));
@@ -103,7 +101,7 @@ public abstract class GroupCommitTests<TApp>(TApp app) : DatabaseTest<TApp>(app)
 
         var goodDelivery = await DeliveryAsync(good[0]);
         var badDelivery = await DeliveryAsync(bad);
-        var together = await Record.ExceptionAsync(() => SendAsync(new StoreWebhookDeliveriesCommand([goodDelivery, badDelivery])).AsTask());
+        var together = await Record.ExceptionAsync(() => StoreTogetherAsync([goodDelivery, badDelivery]));
         var responses = await Task.WhenAll(good.Take(6).Append(bad).Concat(good.Skip(6)).Select(json => client.PostWebhookAsync(json)));
 
         Assert.IsType<DbUpdateException>(together);
@@ -146,10 +144,10 @@ public abstract class GroupCommitTests<TApp>(TApp app) : DatabaseTest<TApp>(app)
         return new VerifiedWebhookDelivery(payload, numbers, body.Length);
     }
 
-    private async ValueTask<IReadOnlyList<StoredWebhookDelivery>> SendAsync(StoreWebhookDeliveriesCommand command)
+    private async Task<IReadOnlyList<StoredWebhookDelivery>> StoreTogetherAsync(IReadOnlyList<VerifiedWebhookDelivery> deliveries)
     {
         await using var scope = App.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<ISender>().Send(command);
+        return await scope.ServiceProvider.GetRequiredService<IWebhookDeliveryWriter>().StoreAsync(deliveries, CancellationToken.None);
     }
 
     internal static string Webhook(string phoneNumberId, string from, params string[] wamids)

@@ -14,6 +14,7 @@ public interface IApplicationDbContext
     DbSet<Conversation> Conversations { get; }
     DbSet<Message> Messages { get; }
     DbSet<PendingStatusUpdate> PendingStatusUpdates { get; }
+    DbSet<NumberEvent> NumberEvents { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken);
 

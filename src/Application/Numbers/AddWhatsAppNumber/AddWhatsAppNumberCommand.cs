@@ -20,13 +20,14 @@ public sealed record AddWhatsAppNumberCommand(
     string? BusinessId = null,
     string? AccessToken = null,
     string? GraphApiVersion = null,
-    int? MaxSendsPerSecond = null) : ICommand<WhatsAppNumberDto>, IWhatsAppNumberFields
+    int? MaxSendsPerSecond = null,
+    string? WabaId = null) : ICommand<WhatsAppNumberDto>, IWhatsAppNumberFields
 {
     /// <summary>Leaves the secrets and the phone number out, so that a logged command (MVC logs action arguments at Trace) never shows them.</summary>
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append(CultureInfo.InvariantCulture,
-            $"DisplayName = {DisplayName}, PhoneNumberId = {PhoneNumberId}, Status = {Status}, AgentId = {AgentId}, AppId = {AppId}, BusinessId = {BusinessId}, ");
+            $"DisplayName = {DisplayName}, PhoneNumberId = {PhoneNumberId}, Status = {Status}, AgentId = {AgentId}, AppId = {AppId}, BusinessId = {BusinessId}, WabaId = {WabaId}, ");
         builder.Append(CultureInfo.InvariantCulture,
             $"GraphApiVersion = {GraphApiVersion}, MaxSendsPerSecond = {MaxSendsPerSecond}, AppSecretGiven = {!string.IsNullOrEmpty(AppSecret)}, AccessTokenGiven = {!string.IsNullOrEmpty(AccessToken)}");
         return true;

@@ -21,7 +21,8 @@ public sealed record UpdateWhatsAppNumberCommand(
     string? BusinessId = null,
     string? AccessToken = null,
     string? GraphApiVersion = null,
-    int? MaxSendsPerSecond = null) : ICommand<WhatsAppNumberDto>, IWhatsAppNumberFields
+    int? MaxSendsPerSecond = null,
+    string? WabaId = null) : ICommand<WhatsAppNumberDto>, IWhatsAppNumberFields
 {
     [JsonIgnore]
     public Guid Id { get; init; }
@@ -30,7 +31,7 @@ public sealed record UpdateWhatsAppNumberCommand(
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append(CultureInfo.InvariantCulture,
-            $"DisplayName = {DisplayName}, PhoneNumberId = {PhoneNumberId}, Status = {Status}, AgentId = {AgentId}, AppId = {AppId}, BusinessId = {BusinessId}, ");
+            $"DisplayName = {DisplayName}, PhoneNumberId = {PhoneNumberId}, Status = {Status}, AgentId = {AgentId}, AppId = {AppId}, BusinessId = {BusinessId}, WabaId = {WabaId}, ");
         builder.Append(CultureInfo.InvariantCulture,
             $"GraphApiVersion = {GraphApiVersion}, MaxSendsPerSecond = {MaxSendsPerSecond}, AppSecretGiven = {!string.IsNullOrEmpty(AppSecret)}, AccessTokenGiven = {!string.IsNullOrEmpty(AccessToken)}, Id = {Id}");
         return true;

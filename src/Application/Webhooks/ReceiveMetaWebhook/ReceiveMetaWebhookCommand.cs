@@ -26,7 +26,12 @@ internal sealed partial class ReceiveMetaWebhookCommandHandler(
     {
         var payload = reader.Read(command.Body);
         var phoneNumberIds = payload.PhoneNumberIds.ToList();
-        var known = await directory.FindAsync(phoneNumberIds, cancellationToken);
+        var known = new Dictionary<string, KnownNumber>(await directory.FindAsync(phoneNumberIds, cancellationToken), StringComparer.Ordinal);
+        foreach (var number in await directory.FindByAccountAsync(payload.AccountIds, cancellationToken))
+        {
+            known.TryAdd(number.PhoneNumberId, number);
+        }
+
         if (known.Count == 0)
         {
             if (phoneNumberIds.Count > 0)
@@ -35,7 +40,7 @@ internal sealed partial class ReceiveMetaWebhookCommandHandler(
             }
             else
             {
-                LogNoNumbers(logger, string.Join(", ", payload.Changes.Select(c => c.Field).Distinct()));
+                LogNoNumbers(logger, string.Join(", ", payload.Changes.Select(c => c.Field).Distinct()), string.Join(", ", payload.AccountIds));
             }
 
             return WebhookReceipt.NothingForUs;
@@ -47,31 +52,15 @@ internal sealed partial class ReceiveMetaWebhookCommandHandler(
             LogUnknownNumbers(logger, unknown);
         }
 
-        // Stored together with the deliveries that arrive meanwhile; answered once committed.
+        // Stored together with the deliveries that arrive meanwhile; answered once committed. Scheduling only hands the
+        // id to the scheduler's own queue; should a reply not get scheduled, the sweeper finds it pending in the database.
         var stored = await queue.StoreAsync(new VerifiedWebhookDelivery(payload, accepted, command.Body.Length), cancellationToken);
         foreach (var conversationId in stored.ConversationsToAnswer)
         {
-            ScheduleReply(conversationId);
+            scheduler.ScheduleReply(conversationId);
         }
 
         return stored.Receipt;
-    }
-
-    /// <summary>
-    /// The messages are committed: a queue that fails now (e.g. Hangfire's connection pool is exhausted) must not turn
-    /// the delivery into a 500, since Meta's redelivery would be a duplicate and schedule nothing. The sweeper finds
-    /// the pending reply in the database instead.
-    /// </summary>
-    private void ScheduleReply(Guid conversationId)
-    {
-        try
-        {
-            scheduler.ScheduleReply(conversationId);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogScheduleFailed(logger, conversationId, ex);
-        }
     }
 
     private Dictionary<string, KnownNumber> Verify(ReceiveMetaWebhookCommand command, IReadOnlyDictionary<string, KnownNumber> known)
@@ -112,14 +101,11 @@ internal sealed partial class ReceiveMetaWebhookCommandHandler(
         return accepted;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not schedule the reply of conversation {ConversationId}; the pending-reply sweeper schedules it shortly")]
-    private static partial void LogScheduleFailed(ILogger logger, Guid conversationId, Exception exception);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook for unregistered phone_number_id(s) {PhoneNumberIds} acknowledged and dropped; add the number to CleanAgent to receive its messages")]
     private static partial void LogUnknownNumbers(ILogger logger, string phoneNumberIds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook with no phone number (fields {Fields}) acknowledged and dropped")]
-    private static partial void LogNoNumbers(ILogger logger, string fields);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook for no registered number (fields {Fields}, accounts {AccountIds}) acknowledged and dropped; set the numbers' WABA ID to receive account events")]
+    private static partial void LogNoNumbers(ILogger logger, string fields, string accountIds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook signature does not match the App Secret of phone_number_id {PhoneNumberId}")]
     private static partial void LogSignatureMismatch(ILogger logger, string phoneNumberId);

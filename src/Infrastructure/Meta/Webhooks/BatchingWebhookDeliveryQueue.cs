@@ -1,8 +1,6 @@
 using System.Threading.Channels;
 using CleanAgent.Application.Webhooks;
-using CleanAgent.Application.Webhooks.StoreWebhookDeliveries;
 using CleanAgent.Infrastructure.Persistence;
-using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -115,8 +113,7 @@ internal sealed partial class BatchingWebhookDeliveryQueue(
         // One connection for the batch's reads and its save, instead of one from the pool (and its reset) for each.
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         await db.Database.OpenConnectionAsync(CancellationToken.None);
-        var sender = scope.ServiceProvider.GetRequiredService<ISender>();
-        return await sender.Send(new StoreWebhookDeliveriesCommand(deliveries), CancellationToken.None);
+        return await scope.ServiceProvider.GetRequiredService<IWebhookDeliveryWriter>().StoreAsync(deliveries, CancellationToken.None);
     }
 
     private sealed class PendingDelivery(VerifiedWebhookDelivery delivery)

@@ -31,6 +31,18 @@ internal sealed class CachedNumberDirectory(IServiceScopeFactory scopes, ISecret
         return found;
     }
 
+    public async Task<IReadOnlyList<KnownNumber>> FindByAccountAsync(IEnumerable<string> accountIds, CancellationToken cancellationToken)
+    {
+        var wanted = accountIds.ToHashSet(StringComparer.Ordinal);
+        if (wanted.Count == 0)
+        {
+            return [];
+        }
+
+        var numbers = await CurrentAsync(cancellationToken);
+        return numbers.Values.Where(n => n.AccountId is not null && wanted.Contains(n.AccountId)).ToList();
+    }
+
     public void Invalidate() => _snapshot = null;
 
     private async Task<IReadOnlyDictionary<string, KnownNumber>> CurrentAsync(CancellationToken cancellationToken)
@@ -54,11 +66,11 @@ internal sealed class CachedNumberDirectory(IServiceScopeFactory scopes, ISecret
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var rows = await db.WhatsAppNumbers.AsNoTracking()
-                .Select(n => new { n.Id, n.PhoneNumberId, n.Status, n.ProtectedAppSecret })
+                .Select(n => new { n.Id, n.PhoneNumberId, n.Status, n.ProtectedAppSecret, AccountId = n.WabaId ?? n.BusinessId })
                 .ToListAsync(cancellationToken);
             var numbers = rows.ToDictionary(
                 r => r.PhoneNumberId,
-                r => new KnownNumber(r.Id, r.PhoneNumberId, r.Status, r.ProtectedAppSecret is null ? null : protector.Unprotect(r.ProtectedAppSecret)),
+                r => new KnownNumber(r.Id, r.PhoneNumberId, r.Status, r.ProtectedAppSecret is null ? null : protector.Unprotect(r.ProtectedAppSecret), r.AccountId),
                 StringComparer.Ordinal);
             _snapshot = new Snapshot(numbers, loadedAt);
             return numbers;

@@ -53,11 +53,12 @@ internal sealed class MetaWebhookPayloadReader : IWebhookPayloadReader
                     continue;
                 }
 
+                var accountId = Str(entry, "id");
                 foreach (var change in entryChanges.EnumerateArray())
                 {
                     if (change.ValueKind == JsonValueKind.Object)
                     {
-                        changes.Add(ReadChange(change));
+                        changes.Add(ReadChange(change, accountId));
                     }
                 }
             }
@@ -66,28 +67,108 @@ internal sealed class MetaWebhookPayloadReader : IWebhookPayloadReader
         }
     }
 
-    private static WebhookChange ReadChange(JsonElement change)
+    private static WebhookChange ReadChange(JsonElement change, string? accountId)
     {
         var field = Str(change, "field") ?? "unknown";
         if (!change.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.Object)
         {
-            return new WebhookChange(field, null, [], [], [], []);
+            return new WebhookChange(field, null, accountId, [], [], [], []) { RawValue = change.TryGetProperty("value", out var odd) ? odd.GetRawText() : "null" };
         }
 
-        var phoneNumberId = value.TryGetProperty("metadata", out var metadata) ? Str(metadata, "phone_number_id") : null;
-        return new WebhookChange(
+        var metadata = value.TryGetProperty("metadata", out var m) ? m : default;
+        var phoneNumberId = Str(metadata, "phone_number_id");
+        var businessNumber = Digits(Str(metadata, "display_phone_number"));
+        var statuses = Objects(value, "statuses").ToList();
+        var messages = Objects(value, "messages").Select(ReadMessage)
+            .Concat(Objects(value, "message_echoes").Select(e => ReadMessage(e) with { Origin = WebhookMessageOrigin.BusinessApp, FromCustomer = false, To = Str(e, "to"), ToUserId = Str(e, "to_user_id") }))
+            .Concat(Objects(value, "history").SelectMany(ReadHistory))
+            .ToList();
+        var read = new WebhookChange(
             field,
             phoneNumberId,
+            accountId,
             Objects(value, "contacts").Select(ReadContact).ToList(),
-            Objects(value, "messages").Select(ReadMessage).ToList(),
-            Objects(value, "statuses").Select(ReadStatus).ToList(),
-            Objects(value, "errors").Select(DescribeError).ToList());
+            messages,
+            statuses.Where(s => Str(s, "type") != "call").Select(ReadStatus).ToList(),
+            Objects(value, "errors").Concat(Objects(value, "history").SelectMany(h => Objects(h, "errors"))).Select(DescribeError).ToList())
+        {
+            Calls = Objects(value, "calls").Select(c => ReadCall(c, businessNumber))
+                .Concat(statuses.Where(s => Str(s, "type") == "call").Select(ReadCallStatus)).ToList(),
+            UserPreferences = Objects(value, "user_preferences").Select(p => new WebhookUserPreference(
+                Str(p, "wa_id"), Str(p, "user_id"), Str(p, "category"), Str(p, "value"), Timestamp(p))).ToList(),
+            EventName = Str(value, "event"),
+        };
+        return read.IsConversationField ? read : read with { RawValue = value.GetRawText() };
+    }
+
+    /// <summary>History threads: a message from the thread's customer is theirs; any other was sent by the business.</summary>
+    private static IEnumerable<WebhookMessage> ReadHistory(JsonElement history) =>
+        Objects(history, "threads").SelectMany(thread =>
+        {
+            var customer = Str(thread, "id");
+            return Objects(thread, "messages").Select(message =>
+            {
+                var read = ReadMessage(message);
+                var fromCustomer = customer is null || read.From == customer;
+                var status = message.TryGetProperty("history_context", out var context) ? MessageStatusRules.FromMeta(Str(context, "status")) : null;
+                return read with
+                {
+                    Origin = WebhookMessageOrigin.History,
+                    FromCustomer = fromCustomer,
+                    From = fromCustomer ? read.From ?? customer : read.From,
+                    To = fromCustomer ? null : Str(message, "to") ?? customer,
+                    HistoryStatus = status,
+                };
+            });
+        });
+
+    private static WebhookCall ReadCall(JsonElement call, string? businessNumber)
+    {
+        var direction = Str(call, "direction");
+        var from = Str(call, "from");
+        var customerCalled = direction is not null
+            ? !direction.StartsWith("BUSINESS", StringComparison.OrdinalIgnoreCase)
+            : businessNumber is null || Digits(from) != businessNumber;
+        var isConnect = Str(call, "event") == "connect";
+        var status = Str(call, "status")?.ToLowerInvariant() ?? (isConnect && customerCalled ? "ringing" : null);
+        var duration = int.TryParse(Str(call, "duration"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 ? seconds : (int?)null;
+        var raw = call.GetRawText();
+        return new WebhookCall(
+            Str(call, "id"),
+            customerCalled ? from : Str(call, "to"),
+            customerCalled ? Str(call, "from_user_id") : Str(call, "to_user_id"),
+            customerCalled,
+            Timestamp(call),
+            status,
+            duration,
+            raw,
+            isConnect ? raw : null);
+    }
+
+    /// <summary>A ringing, accepted or rejected status of a call the business placed.</summary>
+    private static WebhookCall ReadCallStatus(JsonElement status) =>
+        new(Str(status, "id"), Str(status, "recipient_id"), Str(status, "recipient_user_id"), CustomerCalled: false, Timestamp(status),
+            Str(status, "status")?.ToLowerInvariant(), null, status.GetRawText(), null);
+
+    private static string? Digits(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var digits = new string(value.Where(char.IsAsciiDigit).ToArray());
+        return digits.Length == 0 ? null : digits;
     }
 
     private static WebhookContact ReadContact(JsonElement contact)
     {
-        var name = contact.TryGetProperty("profile", out var profile) ? Str(profile, "name") ?? Str(profile, "username") : null;
-        return new WebhookContact(Str(contact, "wa_id"), Str(contact, "user_id"), name);
+        var profile = contact.TryGetProperty("profile", out var p) ? p : default;
+        return new WebhookContact(Str(contact, "wa_id"), Str(contact, "user_id"), Str(profile, "name") ?? Str(profile, "username"))
+        {
+            Username = Str(profile, "username"),
+            ParentUserId = Str(contact, "parent_user_id"),
+        };
     }
 
     private static WebhookStatus ReadStatus(JsonElement status)
@@ -123,6 +204,8 @@ internal sealed class MetaWebhookPayloadReader : IWebhookPayloadReader
             },
             "order" => Order(message),
             "system" => new InboundContent { Type = type, RawJson = message.GetRawText(), Text = Nested(message, "system", "body") },
+            "edit" => Edit(message),
+            "revoke" => new InboundContent { Type = type, RawJson = message.GetRawText(), ContextMessageId = Nested(message, "revoke", "original_message_id") },
             _ => new InboundContent { Type = type, RawJson = message.GetRawText(), Text = Nested(message, type, "body") ?? Nested(message, "text", "body") },
         };
 
@@ -141,7 +224,39 @@ internal sealed class MetaWebhookPayloadReader : IWebhookPayloadReader
             content = content with { ErrorCode = Str(e, "code"), ErrorTitle = ErrorTitle(e) };
         }
 
-        return new WebhookMessage(Str(message, "id"), Str(message, "from"), Str(message, "from_user_id"), Timestamp(message), content);
+        return new WebhookMessage(Str(message, "id"), Str(message, "from"), Str(message, "from_user_id"), Timestamp(message), content)
+        {
+            RefersTo = type is "edit" or "revoke" ? content.ContextMessageId : null,
+            IdentityChange = type == "system" ? IdentityChange(message) : null,
+        };
+    }
+
+    /// <summary><c>user_changed_number</c> names the new wa_id (older payloads: <c>new_wa_id</c>); <c>user_changed_user_id</c> both user ids.</summary>
+    private static WebhookIdentityChange? IdentityChange(JsonElement message)
+    {
+        if (!message.TryGetProperty("system", out var system) || system.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        return Str(system, "type") switch
+        {
+            "user_changed_number" when (Str(system, "new_wa_id") ?? Str(system, "wa_id")) is { } newWaId =>
+                new WebhookIdentityChange(Str(message, "from"), newWaId, null, null),
+            "user_changed_user_id" when Str(system, "user_id") is { } newUserId =>
+                new WebhookIdentityChange(null, null, Str(system, "previous_user_id") ?? Str(message, "from_user_id"), newUserId),
+            _ => null,
+        };
+    }
+
+    /// <summary>The edited message's new content; it names the message it replaces in <c>original_message_id</c>.</summary>
+    private static InboundContent Edit(JsonElement message)
+    {
+        message.TryGetProperty("edit", out var edit);
+        var inner = edit.ValueKind == JsonValueKind.Object && edit.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.Object ? m : default;
+        var innerType = Str(inner, "type") ?? "text";
+        var text = Nested(inner, "text", "body") ?? Nested(inner, innerType, "caption") ?? Nested(inner, innerType, "body");
+        return new InboundContent { Type = "edit", RawJson = message.GetRawText(), Text = text, ContextMessageId = Str(edit, "original_message_id") };
     }
 
     private static InboundContent Media(JsonElement message, string type)

@@ -15,9 +15,12 @@ internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conve
         builder.Property(c => c.CustomerWaId).HasMaxLength(32);
         builder.Property(c => c.CustomerUserId).HasMaxLength(128);
         builder.Property(c => c.CustomerName).HasMaxLength(256);
+        builder.Property(c => c.CustomerUsername).HasMaxLength(128);
+        builder.Property(c => c.CustomerParentUserId).HasMaxLength(128);
         builder.Property(c => c.LastReplyError).HasMaxLength(1000);
         builder.Property(c => c.Version).IsConcurrencyToken();
         builder.Ignore(c => c.Recipient);
+        builder.Ignore(c => c.IsUnidentified);
         builder.HasIndex(c => new { c.WhatsAppNumberId, c.CustomerKey }).IsUnique();
         builder.HasIndex(c => new { c.WhatsAppNumberId, c.LastMessageAt });
         builder.HasIndex(c => c.LastMessageAt);

@@ -147,7 +147,15 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
+                    b.Property<string>("CustomerParentUserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
                     b.Property<string>("CustomerUserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("CustomerUsername")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
@@ -167,6 +175,12 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<string>("LastReplyError")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
+
+                    b.Property<bool?>("MarketingOptOut")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("MarketingPreferenceAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("OutboundCount")
                         .HasColumnType("integer");
@@ -218,6 +232,13 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<DateTime?>("AnsweredAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int?>("CallDurationSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("CallStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<string>("Caption")
                         .HasColumnType("text");
 
@@ -235,6 +256,9 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime?>("EditedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("ErrorCode")
                         .HasMaxLength(32)
@@ -265,8 +289,18 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<bool>("NeedsReply")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("OriginalText")
+                        .HasColumnType("text");
+
                     b.Property<string>("RawJson")
                         .HasColumnType("text");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SentBy")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<string>("Sha256")
                         .HasMaxLength(256)
@@ -303,6 +337,8 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
                     b.HasIndex("CreatedAt");
 
                     b.HasIndex("ConversationId", "Timestamp");
+
+                    b.HasIndex("WhatsAppNumberId", "ContextMessageId");
 
                     b.HasIndex("WhatsAppNumberId", "WhatsAppMessageId")
                         .IsUnique();
@@ -349,6 +385,37 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("PendingStatusUpdates");
                 });
 
+            modelBuilder.Entity("CleanAgent.Domain.Numbers.NumberEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Event")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("Field")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("RawJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("WhatsAppNumberId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WhatsAppNumberId", "ReceivedAt");
+
+                    b.ToTable("NumberEvents");
+                });
+
             modelBuilder.Entity("CleanAgent.Domain.Numbers.WhatsAppNumber", b =>
                 {
                     b.Property<Guid>("Id")
@@ -381,6 +448,17 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<string>("LastEvent")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<DateTime?>("LastEventAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastEventField")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("LastWebhookError")
                         .HasMaxLength(1000)
@@ -415,6 +493,10 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("WabaId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.HasKey("Id");
 
@@ -477,6 +559,15 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
                     b.HasOne("CleanAgent.Domain.Conversations.Conversation", null)
                         .WithMany()
                         .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CleanAgent.Domain.Numbers.NumberEvent", b =>
+                {
+                    b.HasOne("CleanAgent.Domain.Numbers.WhatsAppNumber", null)
+                        .WithMany()
+                        .HasForeignKey("WhatsAppNumberId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

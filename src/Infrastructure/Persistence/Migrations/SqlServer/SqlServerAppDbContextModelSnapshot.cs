@@ -147,7 +147,15 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.SqlServer
                         .HasMaxLength(256)
                         .HasColumnType("nvarchar(256)");
 
+                    b.Property<string>("CustomerParentUserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
                     b.Property<string>("CustomerUserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<string>("CustomerUsername")
                         .HasMaxLength(128)
                         .HasColumnType("nvarchar(128)");
 
@@ -167,6 +175,12 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<string>("LastReplyError")
                         .HasMaxLength(1000)
                         .HasColumnType("nvarchar(1000)");
+
+                    b.Property<bool?>("MarketingOptOut")
+                        .HasColumnType("bit");
+
+                    b.Property<DateTime?>("MarketingPreferenceAt")
+                        .HasColumnType("datetime2");
 
                     b.Property<int>("OutboundCount")
                         .HasColumnType("int");
@@ -218,6 +232,13 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<DateTime?>("AnsweredAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<int?>("CallDurationSeconds")
+                        .HasColumnType("int");
+
+                    b.Property<string>("CallStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
                     b.Property<string>("Caption")
                         .HasColumnType("nvarchar(max)");
 
@@ -235,6 +256,9 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("nvarchar(16)");
+
+                    b.Property<DateTime?>("EditedAt")
+                        .HasColumnType("datetime2");
 
                     b.Property<string>("ErrorCode")
                         .HasMaxLength(32)
@@ -265,8 +289,18 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<bool>("NeedsReply")
                         .HasColumnType("bit");
 
+                    b.Property<string>("OriginalText")
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<string>("RawJson")
                         .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("SentBy")
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
 
                     b.Property<string>("Sha256")
                         .HasMaxLength(256)
@@ -303,6 +337,8 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.SqlServer
                     b.HasIndex("CreatedAt");
 
                     b.HasIndex("ConversationId", "Timestamp");
+
+                    b.HasIndex("WhatsAppNumberId", "ContextMessageId");
 
                     b.HasIndex("WhatsAppNumberId", "WhatsAppMessageId")
                         .IsUnique()
@@ -350,6 +386,37 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.SqlServer
                     b.ToTable("PendingStatusUpdates");
                 });
 
+            modelBuilder.Entity("CleanAgent.Domain.Numbers.NumberEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Event")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<string>("Field")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("RawJson")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<Guid>("WhatsAppNumberId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WhatsAppNumberId", "ReceivedAt");
+
+                    b.ToTable("NumberEvents");
+                });
+
             modelBuilder.Entity("CleanAgent.Domain.Numbers.WhatsAppNumber", b =>
                 {
                     b.Property<Guid>("Id")
@@ -382,6 +449,17 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("nvarchar(16)");
+
+                    b.Property<string>("LastEvent")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<DateTime?>("LastEventAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("LastEventField")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
 
                     b.Property<string>("LastWebhookError")
                         .HasMaxLength(1000)
@@ -416,6 +494,10 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("datetime2");
+
+                    b.Property<string>("WabaId")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
 
                     b.HasKey("Id");
 
@@ -478,6 +560,15 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.SqlServer
                     b.HasOne("CleanAgent.Domain.Conversations.Conversation", null)
                         .WithMany()
                         .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CleanAgent.Domain.Numbers.NumberEvent", b =>
+                {
+                    b.HasOne("CleanAgent.Domain.Numbers.WhatsAppNumber", null)
+                        .WithMany()
+                        .HasForeignKey("WhatsAppNumberId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

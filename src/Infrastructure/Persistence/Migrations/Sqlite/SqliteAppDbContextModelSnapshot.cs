@@ -142,7 +142,15 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CustomerParentUserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CustomerUserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CustomerUsername")
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
@@ -161,6 +169,12 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.Property<string>("LastReplyError")
                         .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool?>("MarketingOptOut")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("MarketingPreferenceAt")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("OutboundCount")
@@ -213,6 +227,13 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<DateTime?>("AnsweredAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("CallDurationSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CallStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Caption")
                         .HasColumnType("TEXT");
 
@@ -229,6 +250,9 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<string>("Direction")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("EditedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ErrorCode")
@@ -260,7 +284,17 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<bool>("NeedsReply")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("OriginalText")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("RawJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SentBy")
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Sha256")
@@ -298,6 +332,8 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("CreatedAt");
 
                     b.HasIndex("ConversationId", "Timestamp");
+
+                    b.HasIndex("WhatsAppNumberId", "ContextMessageId");
 
                     b.HasIndex("WhatsAppNumberId", "WhatsAppMessageId")
                         .IsUnique();
@@ -344,6 +380,37 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("PendingStatusUpdates");
                 });
 
+            modelBuilder.Entity("CleanAgent.Domain.Numbers.NumberEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Event")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Field")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RawJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("WhatsAppNumberId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WhatsAppNumberId", "ReceivedAt");
+
+                    b.ToTable("NumberEvents");
+                });
+
             modelBuilder.Entity("CleanAgent.Domain.Numbers.WhatsAppNumber", b =>
                 {
                     b.Property<Guid>("Id")
@@ -375,6 +442,17 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<string>("GraphApiVersion")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastEvent")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastEventAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastEventField")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("LastWebhookError")
@@ -409,6 +487,10 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WabaId")
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -470,6 +552,15 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasOne("CleanAgent.Domain.Conversations.Conversation", null)
                         .WithMany()
                         .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CleanAgent.Domain.Numbers.NumberEvent", b =>
+                {
+                    b.HasOne("CleanAgent.Domain.Numbers.WhatsAppNumber", null)
+                        .WithMany()
+                        .HasForeignKey("WhatsAppNumberId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
