@@ -18,6 +18,7 @@ public interface IWhatsAppNumberFields
     string? BusinessId { get; }
     string? AccessToken { get; }
     string? GraphApiVersion { get; }
+    bool? IsSandbox { get; }
 }
 
 internal static class WhatsAppNumberRules
@@ -67,7 +68,8 @@ internal static class WhatsAppNumberRules
         fields.AgentId,
         fields.AppId,
         fields.BusinessId,
-        fields.GraphApiVersion);
+        fields.GraphApiVersion,
+        fields.IsSandbox ?? false);
 
     public static void StoreSecrets(this WhatsAppNumber number, IWhatsAppNumberFields fields, ISecretProtector protector)
     {

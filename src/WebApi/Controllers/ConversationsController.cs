@@ -15,11 +15,22 @@ namespace CleanAgent.WebApi.Controllers;
 [Produces("application/json")]
 public sealed class ConversationsController(ISender sender) : ControllerBase
 {
-    /// <summary>Conversations, most recently active first.</summary>
+    /// <summary>
+    /// Conversations, most recently active first. <c>q</c> finds a customer by name or number; <c>needsReply</c>,
+    /// <c>failed</c> (a failed reply or message) and <c>windowOpen</c> (inside the 24-hour window) filter when given.
+    /// </summary>
     [HttpGet]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest)]
     public async Task<PagedList<ConversationDto>> List(
-        [FromQuery] Guid? whatsAppNumberId, [FromQuery] int page = 1, [FromQuery] int pageSize = 20, CancellationToken cancellationToken = default) =>
-        await sender.Send(new GetConversationsQuery(whatsAppNumberId, page, pageSize), cancellationToken);
+        [FromQuery] Guid? whatsAppNumberId,
+        [FromQuery] int page = 1,
+        [FromQuery] int pageSize = 20,
+        [FromQuery] string? q = null,
+        [FromQuery] bool? needsReply = null,
+        [FromQuery] bool? failed = null,
+        [FromQuery] bool? windowOpen = null,
+        CancellationToken cancellationToken = default) =>
+        await sender.Send(new GetConversationsQuery(whatsAppNumberId, page, pageSize, q, needsReply, failed, windowOpen), cancellationToken);
 
     /// <summary>A conversation's messages, oldest first.</summary>
     [HttpGet("{id:guid}/messages")]

@@ -20,7 +20,8 @@ public sealed record UpdateWhatsAppNumberCommand(
     string? AppSecret = null,
     string? BusinessId = null,
     string? AccessToken = null,
-    string? GraphApiVersion = null) : ICommand<WhatsAppNumberDto>, IWhatsAppNumberFields
+    string? GraphApiVersion = null,
+    bool? IsSandbox = null) : ICommand<WhatsAppNumberDto>, IWhatsAppNumberFields
 {
     [JsonIgnore]
     public Guid Id { get; init; }
@@ -31,7 +32,7 @@ public sealed record UpdateWhatsAppNumberCommand(
         builder.Append(CultureInfo.InvariantCulture,
             $"DisplayName = {DisplayName}, PhoneNumberId = {PhoneNumberId}, Status = {Status}, AgentId = {AgentId}, AppId = {AppId}, BusinessId = {BusinessId}, ");
         builder.Append(CultureInfo.InvariantCulture,
-            $"GraphApiVersion = {GraphApiVersion}, AppSecretGiven = {!string.IsNullOrEmpty(AppSecret)}, AccessTokenGiven = {!string.IsNullOrEmpty(AccessToken)}, Id = {Id}");
+            $"GraphApiVersion = {GraphApiVersion}, AppSecretGiven = {!string.IsNullOrEmpty(AppSecret)}, AccessTokenGiven = {!string.IsNullOrEmpty(AccessToken)}, IsSandbox = {IsSandbox}, Id = {Id}");
         return true;
     }
 }
@@ -50,7 +51,8 @@ internal sealed class UpdateWhatsAppNumberCommandHandler(
             throw new ConflictException($"Another WhatsApp number already has Phone Number ID {phoneNumberId}.");
         }
 
-        number.Update(command.ToSettings(), time.GetUtcNow().UtcDateTime);
+        // Leaving isSandbox out keeps what the number is: an edit of a real number must not turn it into a simulator one, or back.
+        number.Update(command.ToSettings() with { IsSandbox = command.IsSandbox ?? number.IsSandbox }, time.GetUtcNow().UtcDateTime);
         number.StoreSecrets(command, protector);
         try
         {

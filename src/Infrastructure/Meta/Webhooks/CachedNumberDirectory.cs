@@ -54,11 +54,11 @@ internal sealed class CachedNumberDirectory(IServiceScopeFactory scopes, ISecret
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var rows = await db.WhatsAppNumbers.AsNoTracking()
-                .Select(n => new { n.Id, n.PhoneNumberId, n.Status, n.ProtectedAppSecret })
+                .Select(n => new { n.Id, n.PhoneNumberId, n.Status, n.ProtectedAppSecret, n.IsSandbox })
                 .ToListAsync(cancellationToken);
             var numbers = rows.ToDictionary(
                 r => r.PhoneNumberId,
-                r => new KnownNumber(r.Id, r.PhoneNumberId, r.Status, r.ProtectedAppSecret is null ? null : protector.Unprotect(r.ProtectedAppSecret)),
+                r => new KnownNumber(r.Id, r.PhoneNumberId, r.Status, r.ProtectedAppSecret is null ? null : protector.Unprotect(r.ProtectedAppSecret), r.IsSandbox),
                 StringComparer.Ordinal);
             _snapshot = new Snapshot(numbers, loadedAt);
             return numbers;
