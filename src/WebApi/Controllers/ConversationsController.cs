@@ -1,7 +1,9 @@
 using CleanAgent.Application.Common.Models;
 using CleanAgent.Application.Conversations;
+using CleanAgent.Application.Conversations.GetConversation;
 using CleanAgent.Application.Conversations.GetConversationMessages;
 using CleanAgent.Application.Conversations.GetConversations;
+using CleanAgent.WebApi.Infrastructure;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +12,7 @@ namespace CleanAgent.WebApi.Controllers;
 
 /// <summary>Conversation history: one conversation per number and customer.</summary>
 [ApiController]
-[Authorize]
+[Authorize(AuthenticationSchemes = ApiKeyAuthenticationHandler.SchemeName)]
 [Route("api/conversations")]
 [Produces("application/json")]
 public sealed class ConversationsController(ISender sender) : ControllerBase
@@ -31,6 +33,12 @@ public sealed class ConversationsController(ISender sender) : ControllerBase
         [FromQuery] bool? windowOpen = null,
         CancellationToken cancellationToken = default) =>
         await sender.Send(new GetConversationsQuery(whatsAppNumberId, page, pageSize, q, needsReply, failed, windowOpen), cancellationToken);
+
+    /// <summary>One conversation.</summary>
+    [HttpGet("{id:guid}")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
+    public async Task<ConversationDto> Get(Guid id, CancellationToken cancellationToken) =>
+        await sender.Send(new GetConversationQuery(id), cancellationToken);
 
     /// <summary>A conversation's messages, oldest first.</summary>
     [HttpGet("{id:guid}/messages")]

@@ -1,6 +1,7 @@
 using CleanAgent.Application.Numbers;
 using CleanAgent.Application.Sandbox.SimulateCustomerMessage;
 using CleanAgent.Application.Sandbox.StartSandbox;
+using CleanAgent.WebApi.Infrastructure;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -9,7 +10,7 @@ namespace CleanAgent.WebApi.Controllers;
 
 /// <summary>The simulator ("Try it"): sandbox numbers whose customer is you and whose Graph API is inside CleanAgent.</summary>
 [ApiController]
-[Authorize]
+[Authorize(AuthenticationSchemes = ApiKeyAuthenticationHandler.SchemeName)]
 [Route("api/sandbox")]
 [Produces("application/json")]
 public sealed class SandboxController(ISender sender) : ControllerBase
