@@ -29,6 +29,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
 
     public void DiscardChanges() => ChangeTracker.Clear();
 
+    public Task ReloadAsync(object entity, CancellationToken cancellationToken) => Entry(entity).ReloadAsync(cancellationToken);
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -33,10 +33,10 @@ public sealed class NumberInput
     };
 
     public AddWhatsAppNumberCommand ToAddCommand() =>
-        new(PhoneNumber, DisplayName, PhoneNumberId, Status, Agent, AppId, AppSecret, BusinessId, AccessToken, GraphApiVersion, IsSandbox);
+        new(PhoneNumber, DisplayName, PhoneNumberId, Status, Agent, AppId, AppSecret, BusinessId, AccessToken, GraphApiVersion, IsSandbox: IsSandbox);
 
     public UpdateWhatsAppNumberCommand ToUpdateCommand(Guid id) =>
-        new(PhoneNumber, DisplayName, PhoneNumberId, Status, Agent, AppId, AppSecret, BusinessId, AccessToken, GraphApiVersion, IsSandbox) { Id = id };
+        new(PhoneNumber, DisplayName, PhoneNumberId, Status, Agent, AppId, AppSecret, BusinessId, AccessToken, GraphApiVersion, IsSandbox: IsSandbox) { Id = id };
 
     private Guid? Agent => Guid.TryParse(AgentId, out var id) ? id : null;
 }
