@@ -2,6 +2,7 @@ using CleanAgent.Application.Common.Interfaces;
 using CleanAgent.Application.Replies;
 using CleanAgent.Application.Webhooks;
 using CleanAgent.Infrastructure.Jobs;
+using CleanAgent.Infrastructure.Meta.Sandbox;
 using CleanAgent.Infrastructure.Meta.Webhooks;
 using CleanAgent.Infrastructure.Persistence;
 using CleanAgent.Infrastructure.Security;
@@ -122,6 +123,7 @@ public static class DependencyInjection
 
         // Replies: Graph API sender, reply generators, knowledge (see RepliesDependencyInjection.cs).
         services.AddRepliesInfrastructure(configuration);
+        services.AddSandboxGraphApi();
 
         return services;
     }

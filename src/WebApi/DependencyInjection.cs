@@ -3,9 +3,11 @@ using CleanAgent.Application.Agents.CreateAgent;
 using CleanAgent.Application.Common.Behaviors;
 using CleanAgent.Application.Common.Interfaces;
 using CleanAgent.Application.Webhooks;
+using CleanAgent.WebApi.Dashboard;
 using CleanAgent.WebApi.Infrastructure;
 using Mediator;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.OpenApi;
 
 namespace CleanAgent.WebApi;
@@ -33,9 +35,18 @@ internal static class DependencyInjection
         // Read now, not inside the options lambda: a missing key must stop start-up, not fail the first request.
         var apiKeys = ReadApiKeys(configuration, environment);
         services.Configure<ApiKeyOptions>(o => o.ApiKeys.AddRange(apiKeys));
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+        // Two kinds of people: operators sign in to the dashboard (cookie, the default scheme, so pages challenge with a
+        // redirect to /login); integrations call /api/* with X-Api-Key, and the controllers ask for that scheme only.
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = IdentityConstants.ApplicationScheme;
+                o.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+        services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
+        services.AddDashboard();
 
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(c =>

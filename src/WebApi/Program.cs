@@ -2,11 +2,17 @@ using CleanAgent.Application;
 using CleanAgent.Infrastructure;
 using CleanAgent.Infrastructure.Persistence;
 using CleanAgent.WebApi;
+using CleanAgent.WebApi.Dashboard;
 using CleanAgent.WebApi.Infrastructure;
 using Hangfire;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddSeedGuideAliases();
+if (!builder.Environment.IsDevelopment())
+{
+    // The dashboard's CSS and blazor.web.js are served from the build output too (dotnet run, tests), not only when published.
+    builder.WebHost.UseStaticWebAssets();
+}
 
 builder.Services
     .AddApplication()
@@ -16,6 +22,7 @@ builder.Services
 var app = builder.Build();
 
 await app.Services.MigrateDatabaseAsync();
+await app.Services.SeedOperatorsAsync(app.Configuration, app.Environment);
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -23,14 +30,16 @@ app.UseSwagger();
 app.UseSwaggerUI(o => o.EnablePersistAuthorization());
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseAntiforgery();
 app.UseHangfireDashboard("/hangfire", new DashboardOptions
 {
     AsyncAuthorization = [new HangfireDashboardAuthorization()],
     DashboardTitle = "CleanAgent reply jobs",
 });
 app.MapHealthChecks("/health");
+app.MapStaticAssets();
 app.MapControllers();
-app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
+app.MapDashboard();
 
 await app.RunAsync();
 

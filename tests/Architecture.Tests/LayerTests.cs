@@ -56,6 +56,17 @@ public sealed class LayerTests
         AssertPassed(result);
     }
 
+    [Fact]
+    public void Dashboard_pages_never_see_Infrastructure_or_the_DbContext()
+    {
+        var components = Types.InAssembly(WebApi).That().ResideInNamespace("CleanAgent.WebApi.Components");
+        Assert.NotEmpty(components.GetTypes());
+
+        var result = components.ShouldNot().HaveDependencyOnAny("CleanAgent.Infrastructure", "Microsoft.EntityFrameworkCore").GetResult();
+
+        AssertPassed(result);
+    }
+
     internal static void AssertPassed(TestResult result) =>
         Assert.True(result.IsSuccessful, "Broken by: " + string.Join(", ", result.FailingTypeNames ?? []));
 }

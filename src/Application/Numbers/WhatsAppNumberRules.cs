@@ -20,6 +20,7 @@ public interface IWhatsAppNumberFields
     string? AccessToken { get; }
     string? GraphApiVersion { get; }
     int? MaxSendsPerSecond { get; }
+    bool? IsSandbox { get; }
 }
 
 internal static class WhatsAppNumberRules
@@ -78,7 +79,8 @@ internal static class WhatsAppNumberRules
         fields.BusinessId,
         fields.GraphApiVersion,
         fields.MaxSendsPerSecond,
-        fields.WabaId);
+        fields.WabaId,
+        fields.IsSandbox ?? false);
 
     public static void StoreSecrets(this WhatsAppNumber number, IWhatsAppNumberFields fields, ISecretProtector protector)
     {

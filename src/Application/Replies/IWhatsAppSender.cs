@@ -10,10 +10,13 @@ public interface IWhatsAppSender
     Task MarkReadAsync(SenderNumber number, string wamid, CancellationToken cancellationToken);
 }
 
-/// <summary>What the sender needs of a number. <see cref="AccessToken"/> is in clear; null means "use the configured fallback token".</summary>
-public sealed record SenderNumber(string PhoneNumberId, string GraphApiVersion, string? AccessToken)
+/// <summary>
+/// What the sender needs of a number. <see cref="AccessToken"/> is in clear; null means "use the configured fallback token".
+/// <see cref="IsSandbox"/> numbers are the simulator's: their calls go to the simulated Graph API, never to Meta.
+/// </summary>
+public sealed record SenderNumber(string PhoneNumberId, string GraphApiVersion, string? AccessToken, bool IsSandbox = false)
 {
-    public override string ToString() => $"SenderNumber {{ PhoneNumberId = {PhoneNumberId}, GraphApiVersion = {GraphApiVersion} }}";
+    public override string ToString() => $"SenderNumber {{ PhoneNumberId = {PhoneNumberId}, GraphApiVersion = {GraphApiVersion}, IsSandbox = {IsSandbox} }}";
 }
 
 /// <summary>The outcome of a send, in our terms (Meta's JSON never leaves Infrastructure).</summary>

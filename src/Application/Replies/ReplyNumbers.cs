@@ -9,5 +9,6 @@ internal static class ReplyNumbers
     public static SenderNumber ToSender(this WhatsAppNumber number, ISecretProtector protector) => new(
         number.PhoneNumberId,
         number.GraphApiVersion,
-        number.ProtectedAccessToken is null ? null : protector.Unprotect(number.ProtectedAccessToken));
+        number.ProtectedAccessToken is null ? null : protector.Unprotect(number.ProtectedAccessToken),
+        number.IsSandbox);
 }

@@ -17,7 +17,7 @@ public interface INumberDirectory
     void Invalidate();
 }
 
-public sealed record KnownNumber(Guid Id, string PhoneNumberId, NumberStatus Status, string? AppSecret, string? AccountId = null)
+public sealed record KnownNumber(Guid Id, string PhoneNumberId, NumberStatus Status, string? AppSecret, string? AccountId = null, bool IsSandbox = false)
 {
-    public override string ToString() => $"KnownNumber {{ Id = {Id}, PhoneNumberId = {PhoneNumberId}, Status = {Status} }}";
+    public override string ToString() => $"KnownNumber {{ Id = {Id}, PhoneNumberId = {PhoneNumberId}, Status = {Status}, IsSandbox = {IsSandbox} }}";
 }

@@ -24,6 +24,10 @@ public sealed class WhatsAppNumber
     public string PhoneNumberId { get; private set; }
 
     public NumberStatus Status { get; private set; }
+
+    /// <summary>A simulator number: its Graph API calls go to the simulated Graph API in the process, never to Meta.</summary>
+    public bool IsSandbox { get; private set; }
+
     public Guid? AgentId { get; private set; }
     public string? AppId { get; private set; }
     public string? BusinessId { get; private set; }
@@ -71,6 +75,7 @@ public sealed class WhatsAppNumber
         DisplayName = settings.DisplayName.Trim();
         PhoneNumberId = settings.PhoneNumberId.Trim();
         Status = settings.Status;
+        IsSandbox = settings.IsSandbox;
         AgentId = settings.AgentId;
         AppId = Blank(settings.AppId);
         BusinessId = Blank(settings.BusinessId);
@@ -134,4 +139,5 @@ public sealed record WhatsAppNumberSettings(
     string? BusinessId,
     string? GraphApiVersion,
     int? MaxSendsPerSecond = null,
-    string? WabaId = null);
+    string? WabaId = null,
+    bool IsSandbox = false);

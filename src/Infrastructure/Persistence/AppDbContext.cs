@@ -4,6 +4,8 @@ using CleanAgent.Domain.Agents;
 using CleanAgent.Domain.Conversations;
 using CleanAgent.Domain.Numbers;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -11,9 +13,10 @@ namespace CleanAgent.Infrastructure.Persistence;
 
 /// <summary>
 /// The model, shared by the three providers. Each provider has a subclass of its own so that its
-/// migrations live apart (see <see cref="SqliteAppDbContext"/> and the others).
+/// migrations live apart (see <see cref="SqliteAppDbContext"/> and the others). The dashboard's operators (ASP.NET Core
+/// Identity's tables) live here too, so one database, one migration history and one backup hold everything.
 /// </summary>
-public abstract class AppDbContext(DbContextOptions options) : DbContext(options), IApplicationDbContext, IDataProtectionKeyContext
+public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext<IdentityUser>(options), IApplicationDbContext, IDataProtectionKeyContext
 {
     public DbSet<Agent> Agents => Set<Agent>();
     public DbSet<KnowledgeDocument> KnowledgeDocuments => Set<KnowledgeDocument>();
@@ -29,8 +32,11 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
 
     public Task ReloadAsync(object entity, CancellationToken cancellationToken) => Entry(entity).ReloadAsync(cancellationToken);
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

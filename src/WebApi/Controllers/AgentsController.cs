@@ -4,6 +4,7 @@ using CleanAgent.Application.Agents.DeleteAgent;
 using CleanAgent.Application.Agents.GetAgent;
 using CleanAgent.Application.Agents.GetAgents;
 using CleanAgent.Application.Agents.UpdateAgent;
+using CleanAgent.WebApi.Infrastructure;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -12,7 +13,7 @@ namespace CleanAgent.WebApi.Controllers;
 
 /// <summary>AI agents: the prompt and models that answer customers.</summary>
 [ApiController]
-[Authorize]
+[Authorize(AuthenticationSchemes = ApiKeyAuthenticationHandler.SchemeName)]
 [Route("api/agents")]
 [Produces("application/json")]
 public sealed class AgentsController(ISender sender) : ControllerBase

@@ -11,7 +11,7 @@ namespace CleanAgent.WebApi.Controllers;
 
 /// <summary>An agent's knowledge files (CSV, text, Markdown), searched when it answers.</summary>
 [ApiController]
-[Authorize]
+[Authorize(AuthenticationSchemes = ApiKeyAuthenticationHandler.SchemeName)]
 [Route("api/agents/{id:guid}/knowledge")]
 [Produces("application/json")]
 public sealed class KnowledgeController(ISender sender) : ControllerBase

@@ -6,6 +6,7 @@ using CleanAgent.Application.Numbers.GetNumberEvents;
 using CleanAgent.Application.Numbers.GetWhatsAppNumber;
 using CleanAgent.Application.Numbers.GetWhatsAppNumbers;
 using CleanAgent.Application.Numbers.UpdateWhatsAppNumber;
+using CleanAgent.WebApi.Infrastructure;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -14,7 +15,7 @@ namespace CleanAgent.WebApi.Controllers;
 
 /// <summary>WhatsApp Business numbers with their Meta credentials. Secrets are write-only.</summary>
 [ApiController]
-[Authorize]
+[Authorize(AuthenticationSchemes = ApiKeyAuthenticationHandler.SchemeName)]
 [Route("api/whatsapp-numbers")]
 [Produces("application/json")]
 public sealed class WhatsAppNumbersController(ISender sender) : ControllerBase

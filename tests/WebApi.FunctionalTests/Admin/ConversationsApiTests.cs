@@ -106,6 +106,30 @@ public abstract class ConversationsApiTests<TApp>(TApp app) : DatabaseTest<TApp>
         await HttpAssert.ProblemAsync(await client.GetAsync($"/api/conversations/{Guid.NewGuid()}/messages"), HttpStatusCode.NotFound);
     }
 
+    [SkippableFact]
+    public async Task Conversations_are_found_by_customer_name_or_number_and_filtered()
+    {
+        RequireDatabase();
+        using var client = App.CreateAdminClient();
+        var numberId = (await Numbers.AddAsync(client, Numbers.ValidBody("333"))).GetProperty("id").GetGuid();
+        var recent = DateTime.UtcNow.AddMinutes(-5);
+        await SeedConversationAsync(numberId, "12345678900", "Ana Lima", recent, "Hi");
+        await SeedConversationAsync(numberId, "447946095800", "Ben", Morning, "Hello");
+
+        async Task<string[]> NamesAsync(string query) =>
+            [.. (await client.GetFromJsonAsync<JsonElement>("/api/conversations?" + query)).GetProperty("items").EnumerateArray()
+                .Select(c => c.GetProperty("customerName").GetString()!)];
+
+        Assert.Equal(["Ana Lima"], await NamesAsync("q=ana"));
+        Assert.Equal(["Ben"], await NamesAsync("q=%2B44 7946"));
+        Assert.Equal(["Ana Lima"], await NamesAsync("windowOpen=true"));
+        Assert.Equal(["Ben"], await NamesAsync("windowOpen=false"));
+        Assert.Equal(["Ana Lima", "Ben"], await NamesAsync("needsReply=true"));
+        Assert.Empty(await NamesAsync("needsReply=false"));
+        Assert.Empty(await NamesAsync("failed=true"));
+        Assert.Equal(["Ana Lima", "Ben"], await NamesAsync("failed=false"));
+    }
+
     [SkippableTheory]
     [InlineData("page=0", "page")]
     [InlineData("page=-1", "page")]

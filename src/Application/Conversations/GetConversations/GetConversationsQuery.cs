@@ -1,14 +1,26 @@
 using CleanAgent.Application.Common.Interfaces;
 using CleanAgent.Application.Common.Models;
+using CleanAgent.Domain.Conversations;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
 namespace CleanAgent.Application.Conversations.GetConversations;
 
-/// <summary>Conversations, the most recently active first, optionally of one number.</summary>
-public sealed record GetConversationsQuery(Guid? WhatsAppNumberId, int Page = 1, int PageSize = 20) : IQuery<PagedList<ConversationDto>>;
+/// <summary>
+/// Conversations, the most recently active first, optionally of one number, found by customer name or number
+/// (<paramref name="Q"/>) and filtered: waiting for a reply, with a failed reply or message, inside the 24-hour window.
+/// A filter left out (null) does not filter; <c>false</c> asks for the opposite.
+/// </summary>
+public sealed record GetConversationsQuery(
+    Guid? WhatsAppNumberId,
+    int Page = 1,
+    int PageSize = 20,
+    string? Q = null,
+    bool? NeedsReply = null,
+    bool? Failed = null,
+    bool? WindowOpen = null) : IQuery<PagedList<ConversationDto>>;
 
-internal sealed class GetConversationsQueryHandler(IApplicationDbContext db) : IQueryHandler<GetConversationsQuery, PagedList<ConversationDto>>
+internal sealed class GetConversationsQueryHandler(IApplicationDbContext db, TimeProvider time) : IQueryHandler<GetConversationsQuery, PagedList<ConversationDto>>
 {
     public async ValueTask<PagedList<ConversationDto>> Handle(GetConversationsQuery query, CancellationToken cancellationToken)
     {
@@ -16,6 +28,33 @@ internal sealed class GetConversationsQueryHandler(IApplicationDbContext db) : I
         if (query.WhatsAppNumberId is { } numberId)
         {
             conversations = conversations.Where(c => c.WhatsAppNumberId == numberId);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Q))
+        {
+            var text = query.Q.Trim().ToLowerInvariant();
+            var digits = new string(text.Where(char.IsAsciiDigit).ToArray());
+            conversations = conversations.Where(c =>
+                (c.CustomerName != null && c.CustomerName.ToLower().Contains(text))
+                || (digits.Length > 0 && c.CustomerWaId != null && c.CustomerWaId.Contains(digits)));
+        }
+
+        if (query.NeedsReply is { } needsReply)
+        {
+            conversations = conversations.Where(c => c.ReplyPending == needsReply);
+        }
+
+        if (query.Failed is { } failed)
+        {
+            var failedMessages = db.Messages.Where(m => m.Status == MessageStatus.Failed);
+            conversations = conversations.Where(c =>
+                (c.LastReplyError != null || failedMessages.Any(m => m.ConversationId == c.Id)) == failed);
+        }
+
+        if (query.WindowOpen is { } windowOpen)
+        {
+            var opensAfter = time.GetUtcNow().UtcDateTime - Conversation.ServiceWindow;
+            conversations = conversations.Where(c => (c.LastInboundAt != null && c.LastInboundAt > opensAfter) == windowOpen);
         }
 
         var total = await conversations.CountAsync(cancellationToken);

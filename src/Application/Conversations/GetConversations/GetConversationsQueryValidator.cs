@@ -8,5 +8,6 @@ internal sealed class GetConversationsQueryValidator : AbstractValidator<GetConv
     {
         RuleFor(x => x.Page).GreaterThanOrEqualTo(1).WithName("Page").OverridePropertyName("page");
         RuleFor(x => x.PageSize).InclusiveBetween(1, 200).WithName("Page size").OverridePropertyName("pageSize");
+        RuleFor(x => x.Q).MaximumLength(100).WithName("Search").OverridePropertyName("q");
     }
 }

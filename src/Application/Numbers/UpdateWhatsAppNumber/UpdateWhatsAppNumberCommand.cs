@@ -22,7 +22,8 @@ public sealed record UpdateWhatsAppNumberCommand(
     string? AccessToken = null,
     string? GraphApiVersion = null,
     int? MaxSendsPerSecond = null,
-    string? WabaId = null) : ICommand<WhatsAppNumberDto>, IWhatsAppNumberFields
+    string? WabaId = null,
+    bool? IsSandbox = null) : ICommand<WhatsAppNumberDto>, IWhatsAppNumberFields
 {
     [JsonIgnore]
     public Guid Id { get; init; }
@@ -33,7 +34,7 @@ public sealed record UpdateWhatsAppNumberCommand(
         builder.Append(CultureInfo.InvariantCulture,
             $"DisplayName = {DisplayName}, PhoneNumberId = {PhoneNumberId}, Status = {Status}, AgentId = {AgentId}, AppId = {AppId}, BusinessId = {BusinessId}, WabaId = {WabaId}, ");
         builder.Append(CultureInfo.InvariantCulture,
-            $"GraphApiVersion = {GraphApiVersion}, MaxSendsPerSecond = {MaxSendsPerSecond}, AppSecretGiven = {!string.IsNullOrEmpty(AppSecret)}, AccessTokenGiven = {!string.IsNullOrEmpty(AccessToken)}, Id = {Id}");
+            $"GraphApiVersion = {GraphApiVersion}, MaxSendsPerSecond = {MaxSendsPerSecond}, AppSecretGiven = {!string.IsNullOrEmpty(AppSecret)}, AccessTokenGiven = {!string.IsNullOrEmpty(AccessToken)}, IsSandbox = {IsSandbox}, Id = {Id}");
         return true;
     }
 }
@@ -52,7 +53,8 @@ internal sealed class UpdateWhatsAppNumberCommandHandler(
             throw new ConflictException($"Another WhatsApp number already has Phone Number ID {phoneNumberId}.");
         }
 
-        number.Update(command.ToSettings(), time.GetUtcNow().UtcDateTime);
+        // Leaving isSandbox out keeps what the number is: an edit of a real number must not turn it into a simulator one, or back.
+        number.Update(command.ToSettings() with { IsSandbox = command.IsSandbox ?? number.IsSandbox }, time.GetUtcNow().UtcDateTime);
         number.StoreSecrets(command, protector);
         try
         {

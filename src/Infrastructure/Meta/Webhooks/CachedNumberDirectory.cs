@@ -66,11 +66,11 @@ internal sealed class CachedNumberDirectory(IServiceScopeFactory scopes, ISecret
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var rows = await db.WhatsAppNumbers.AsNoTracking()
-                .Select(n => new { n.Id, n.PhoneNumberId, n.Status, n.ProtectedAppSecret, AccountId = n.WabaId ?? n.BusinessId })
+                .Select(n => new { n.Id, n.PhoneNumberId, n.Status, n.ProtectedAppSecret, AccountId = n.WabaId ?? n.BusinessId, n.IsSandbox })
                 .ToListAsync(cancellationToken);
             var numbers = rows.ToDictionary(
                 r => r.PhoneNumberId,
-                r => new KnownNumber(r.Id, r.PhoneNumberId, r.Status, r.ProtectedAppSecret is null ? null : protector.Unprotect(r.ProtectedAppSecret), r.AccountId),
+                r => new KnownNumber(r.Id, r.PhoneNumberId, r.Status, r.ProtectedAppSecret is null ? null : protector.Unprotect(r.ProtectedAppSecret), r.AccountId, r.IsSandbox),
                 StringComparer.Ordinal);
             _snapshot = new Snapshot(numbers, loadedAt);
             return numbers;

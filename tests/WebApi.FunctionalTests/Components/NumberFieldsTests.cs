@@ -1,0 +1,77 @@
+using Bunit;
+using CleanAgent.WebApi.Components.Shared;
+using FluentValidation;
+using FluentValidation.Results;
+using Microsoft.AspNetCore.Components.Forms;
+
+namespace CleanAgent.WebApi.FunctionalTests.Components;
+
+public sealed class NumberFieldsTests : IDisposable
+{
+    private readonly BunitContext _context = new();
+
+    private IRenderedComponent<NumberFields> RenderForm(NumberInput input, EditContext editContext) =>
+        _context.Render<NumberFields>(p => p
+            .Add(f => f.Input, input)
+            .AddCascadingValue(editContext));
+
+    [Fact]
+    public void The_guides_fields_appear_in_its_order_each_with_a_label_and_help()
+    {
+        var input = new NumberInput();
+        var cut = RenderForm(input, new EditContext(input));
+
+        var labels = cut.FindAll("label.form-label").Select(l => l.TextContent.Trim()).ToList();
+        Assert.Equal(
+            ["WhatsApp Number", "Display Name", "Phone Number ID", "Status", "Link to Agent", "App ID", "App Secret", "Business ID", "Access Token", "Graph API Version"],
+            labels);
+        foreach (var label in cut.FindAll("label"))
+        {
+            var id = label.GetAttribute("for");
+            Assert.False(string.IsNullOrEmpty(id), $"Label '{label.TextContent}' names no input.");
+            var control = cut.Find($"#{id}");
+            var help = control.GetAttribute("aria-describedby");
+            Assert.False(string.IsNullOrEmpty(help), $"{id} has no help text.");
+            Assert.NotEmpty(cut.Find($"#{help}").TextContent.Trim());
+        }
+
+        Assert.Equal("password", cut.Find("#appSecret").GetAttribute("type"));
+        Assert.Equal("password", cut.Find("#accessToken").GetAttribute("type"));
+    }
+
+    [Fact]
+    public void A_validator_error_appears_next_to_its_field()
+    {
+        var input = new NumberInput { PhoneNumber = "12" };
+        var editContext = new EditContext(input);
+        var store = new ValidationMessageStore(editContext);
+        var cut = RenderForm(input, editContext);
+
+        cut.InvokeAsync(() => store.Show(editContext, new ValidationException(
+        [
+            new ValidationFailure("phoneNumber", "'12' is not a valid phone number; write it with its country code, e.g. +1-234-567-8900."),
+            new ValidationFailure("appSecret", "App Secret is needed to check that webhooks come from Meta (Settings → Basic → App Secret)."),
+        ])));
+
+        var phoneField = cut.Find("#phoneNumber").ParentElement!;
+        Assert.Contains("'12' is not a valid phone number", phoneField.QuerySelector(".validation-message")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("App Secret is needed", cut.Find("#appSecret").ParentElement!.QuerySelector(".validation-message")!.TextContent, StringComparison.Ordinal);
+        Assert.Null(cut.Find("#displayName").ParentElement!.QuerySelector(".validation-message"));
+    }
+
+    [Fact]
+    public void An_existing_numbers_secrets_say_whether_they_are_set_never_what_they_are()
+    {
+        var input = new NumberInput { PhoneNumber = "+16502530000" };
+        var cut = _context.Render<NumberFields>(p => p
+            .Add(f => f.Input, input)
+            .Add(f => f.AppSecretState, "set")
+            .Add(f => f.AccessTokenState, "set (…7788)")
+            .AddCascadingValue(new EditContext(input)));
+
+        Assert.Contains("Currently set (…7788); leave empty to keep it.", cut.Find("#accessToken-help").TextContent, StringComparison.Ordinal);
+        Assert.True(string.IsNullOrEmpty(cut.Find("#accessToken").GetAttribute("value")));
+    }
+
+    public void Dispose() => _context.Dispose();
+}
