@@ -79,10 +79,9 @@ internal sealed partial class KnowledgeFileReader(IOptions<KnowledgeOptions> opt
             }
 
             var stored = chunks.Sum(c => (long)c.Text.Length);
-            if (stored > (MaxStoredPerFileChar * (long)content.Length) + StoredAllowanceChars)
+            if (stored > MaxStoredChars(content.Length))
             {
-                throw new KnowledgeFileRejection(
-                    $"The file would be stored as {stored / Math.Max(1, content.Length)} times its size (every row repeats the column names); shorten the column names or drop empty columns.");
+                throw TooLarge(stored, content.Length);
             }
 
             return new KnowledgeFileContent(kind, chunks);
@@ -142,6 +141,11 @@ internal sealed partial class KnowledgeFileReader(IOptions<KnowledgeOptions> opt
         }
     }
 
+    private static long MaxStoredChars(int fileBytes) => (MaxStoredPerFileChar * (long)fileBytes) + StoredAllowanceChars;
+
+    private static KnowledgeFileRejection TooLarge(long stored, int fileBytes) =>
+        new($"The file would be stored as more than {Math.Max(MaxStoredPerFileChar, stored / Math.Max(1, fileBytes))} times its size (every row repeats the column names); shorten the column names or drop empty columns.");
+
     private static string PdfText(ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
         try
@@ -169,9 +173,15 @@ internal sealed partial class KnowledgeFileReader(IOptions<KnowledgeOptions> opt
         var (header, rows) = CsvRows.Read(text, maxRecordBytes: fileBytes + 1, cancellationToken);
         header = [.. header.Select(h => h.Length <= MaxHeaderChars ? h : h[..MaxHeaderChars].TrimEnd() + "…")];
         var chunks = new List<KnowledgeFileChunk>(rows.Count);
+        var stored = 0L;
         foreach (var (_, row) in rows)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (stored > MaxStoredChars(fileBytes))
+            {
+                throw TooLarge(stored, fileBytes);
+            }
+
             var lines = header
                 .Zip(row)
                 .Where(p => !string.IsNullOrWhiteSpace(p.Second))
@@ -179,6 +189,7 @@ internal sealed partial class KnowledgeFileReader(IOptions<KnowledgeOptions> opt
             var chunk = string.Join('\n', lines);
             if (chunk.Length > 0)
             {
+                stored += chunk.Length;
                 chunks.Add(new KnowledgeFileChunk(chunk, CountTokens(chunk)));
             }
         }

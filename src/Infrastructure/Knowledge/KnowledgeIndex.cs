@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Miscellaneous;
@@ -22,6 +23,10 @@ internal sealed partial class KnowledgeIndex : IDisposable
     private const double FuzzyWeight = 0.8;
 
     private const int Candidates = 20;
+
+    private const int MaxRememberedTypos = 10_000;
+
+    private readonly ConcurrentDictionary<(string Field, string Word), (string Term, double Idf)[]> _nearest = new();
 
     private readonly RAMDirectory _directory = new();
     private readonly DirectoryReader _reader;
@@ -120,17 +125,15 @@ internal sealed partial class KnowledgeIndex : IDisposable
         foreach (var (language, analyzer) in _analyzers)
         {
             var field = FieldOf(language);
-            var scored = pieces.Select(p => Score(field, analyzer, _synonyms[language], p)).Where(s => s.Weight > 0).ToList();
-            if (scored.Count == 0)
-            {
-                continue;
-            }
+            var scored = pieces.Select((p, i) => (Whole: i == 0, Scored: Score(field, analyzer, _synonyms[language], p))).Where(s => s.Scored.Weight > 0).ToList();
 
-            // A clause counts by how much it says: "thanks a lot!" cannot outweigh the question.
-            var heaviest = scored.Max(s => s.Weight);
-            foreach (var (weight, matches) in scored)
+            // A clause counts by how much it says: one rare word alone ("helmet" in a story) is trusted less
+            // than a question with two, however long the story around it; a greeting says nothing. The whole
+            // message is trusted as it is: its own noise already lowers its score.
+            var enough = 1.5 * Idf(_reader.MaxDoc, 1);
+            foreach (var (whole, (weight, matches)) in scored)
             {
-                var trust = Math.Sqrt(weight / heaviest);
+                var trust = whole ? 1 : Math.Sqrt(Math.Min(1, weight / enough));
                 foreach (var (ordinal, coverage, rank) in matches)
                 {
                     var score = coverage * trust;
@@ -221,13 +224,9 @@ internal sealed partial class KnowledgeIndex : IDisposable
                     continue;
                 }
 
-                // A typo ("delivry", "Rückgabe" as "Rückgbae"): the nearest words the index holds.
-                var fuzzy = new FuzzyQuery(new Term(field, word), word.Length >= 8 ? 2 : 1, prefixLength: 1, maxExpansions: 3, transpositions: true);
-                var terms = new HashSet<Term>();
-                _searcher.Rewrite(fuzzy).ExtractTerms(terms);
-                foreach (var term in terms)
+                foreach (var (term, idf) in Nearest(field, word))
                 {
-                    alternatives.Add((term.Text, Idf(documents, _reader.DocFreq(term)), FuzzyWeight));
+                    alternatives.Add((term, idf, FuzzyWeight));
                 }
             }
 
@@ -271,6 +270,26 @@ internal sealed partial class KnowledgeIndex : IDisposable
         return (known, matches);
     }
 
+    /// <summary>A typo ("delivry", "Rückgabe" as "Rückgbae"): the nearest words the index holds, remembered per word.</summary>
+    private (string Term, double Idf)[] Nearest(string field, string word)
+    {
+        if (_nearest.TryGetValue((field, word), out var known))
+        {
+            return known;
+        }
+
+        var fuzzy = new FuzzyQuery(new Term(field, word), word.Length >= 8 ? 2 : 1, prefixLength: 1, maxExpansions: 3, transpositions: true);
+        var terms = new HashSet<Term>();
+        _searcher.Rewrite(fuzzy).ExtractTerms(terms);
+        var nearest = terms.Select(t => (t.Text, Idf(_reader.MaxDoc, _reader.DocFreq(t)))).ToArray();
+        if (_nearest.Count < MaxRememberedTypos)
+        {
+            _nearest[(field, word)] = nearest;
+        }
+
+        return nearest;
+    }
+
     /// <summary>The analysed words of a text, grouped by position (a compound and its parts are one group), synonyms added.</summary>
     private static List<List<string>> Groups(Analyzer analyzer, string field, string text, Dictionary<string, string[]> synonyms)
     {
@@ -307,7 +326,7 @@ internal sealed partial class KnowledgeIndex : IDisposable
     private static double Idf(int documents, int frequency) =>
         Math.Log(1 + ((documents - frequency + 0.5) / (frequency + 0.5)));
 
-    [GeneratedRegex(@"(?<=[.!?¿¡;:\n])\s*|,\s+|\s+-\s+|\s+(?:but|aber|pero|mais|ma|mas|maar)\s+", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?<=[.!?¿¡;:\n])\s*|[\p{So}\p{Cs}]+\s*|,\s+|\s+-\s+|\s+(?:but|aber|pero|mais|ma|mas|maar)\s+", RegexOptions.IgnoreCase)]
     private static partial Regex ClauseBreak();
 
     internal sealed record Chunk(string Text, int Tokens, string DocumentName, string Language)
