@@ -1,7 +1,7 @@
 using CleanAgent.Infrastructure.Knowledge;
 using Microsoft.Extensions.Options;
 
-namespace CleanAgent.Application.UnitTests.Knowledge;
+namespace CleanAgent.Infrastructure.UnitTests.Knowledge;
 
 public sealed class KnowledgeIndexCacheTests
 {

@@ -3,7 +3,7 @@ using System.Text;
 using CleanAgent.Infrastructure.Knowledge;
 using Microsoft.Extensions.Options;
 
-namespace CleanAgent.Application.UnitTests.Knowledge;
+namespace CleanAgent.Infrastructure.UnitTests.Knowledge;
 
 public sealed class KnowledgeIndexTests
 {
