@@ -5,7 +5,7 @@ using System.Globalization;
 namespace CleanAgent.Bench;
 
 /// <summary>Runs the chosen scenarios on the chosen providers, one fresh database and one service process per scenario.</summary>
-internal sealed class BenchRunner : IAsyncDisposable
+internal sealed partial class BenchRunner : IAsyncDisposable
 {
     private const int NumberCount = 4;
     private const int Customers = 5_000;
@@ -56,6 +56,12 @@ internal sealed class BenchRunner : IAsyncDisposable
         {
             foreach (var scenario in _options.Scenarios.Where(s => s != "ceiling"))
             {
+                if (scenario == "knowledge")
+                {
+                    rows.AddRange(await GuardedMany(scenario, provider, ct => KnowledgeAsync(provider, ct), cancellationToken));
+                    continue;
+                }
+
                 if (scenario == "history")
                 {
                     rows.AddRange(await GuardedMany(scenario, provider, ct => HistoryAsync(provider, ct), cancellationToken));
@@ -362,7 +368,8 @@ internal sealed class BenchRunner : IAsyncDisposable
         ];
     }
 
-    private async Task<ServiceProcess> StartServiceAsync(BenchDatabase database, string scenario, CancellationToken cancellationToken)
+    private async Task<ServiceProcess> StartServiceAsync(
+        BenchDatabase database, string scenario, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? overrides = null)
     {
         var environment = new Dictionary<string, string>
         {
@@ -378,6 +385,11 @@ internal sealed class BenchRunner : IAsyncDisposable
             // default) is a deliberate delay, not overhead. --set WhatsApp__BurstWindowMilliseconds=1500 measures with it.
             ["WhatsApp__BurstWindowMilliseconds"] = "0",
         };
+        foreach (var setting in overrides ?? new Dictionary<string, string>())
+        {
+            environment[setting.Key] = setting.Value;
+        }
+
         foreach (var setting in _options.ServiceSettings)
         {
             environment[setting.Key] = setting.Value;

@@ -29,6 +29,16 @@ internal abstract class BenchDatabase : IAsyncDisposable
     public async Task<long> CountOutboundSentAsync(CancellationToken cancellationToken) =>
         Convert.ToInt64(await ScalarAsync("""SELECT COUNT(*) FROM "Messages" WHERE "Direction" = 'Outbound' AND "Status" <> 'Pending' AND "Status" <> 'Failed'""", cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>The UTF-8 bytes of an agent's stored knowledge chunks.</summary>
+    public async Task<long> KnowledgeTextBytesAsync(Guid agentId, CancellationToken cancellationToken) =>
+        Convert.ToInt64(
+            await ScalarAsync($"""SELECT COALESCE(SUM({TextBytes}), 0) FROM "KnowledgeChunks" WHERE "AgentId" = {AgentKey(agentId)}""", cancellationToken),
+            System.Globalization.CultureInfo.InvariantCulture);
+
+    protected abstract string TextBytes { get; }
+
+    protected abstract string AgentKey(Guid id);
+
     public async Task<List<Guid>> ConversationIdsAsync(int limit, CancellationToken cancellationToken)
     {
         await using var connection = Open();
@@ -122,6 +132,10 @@ internal abstract class BenchDatabase : IAsyncDisposable
 
 internal sealed class SqliteBenchDatabase(string path) : BenchDatabase
 {
+    protected override string TextBytes => "LENGTH(CAST(\"Text\" AS BLOB))";
+
+    protected override string AgentKey(Guid id) => $"'{id.ToString().ToUpperInvariant()}'";
+
     public override string Provider => "Sqlite";
 
     public override string ConnectionString => $"Data Source={path}";
@@ -209,6 +223,10 @@ internal sealed class SqliteBenchDatabase(string path) : BenchDatabase
 
 internal sealed class PostgresBenchDatabase : BenchDatabase
 {
+    protected override string TextBytes => "OCTET_LENGTH(\"Text\")";
+
+    protected override string AgentKey(Guid id) => $"'{id}'::uuid";
+
     private readonly string _server;
     private readonly string _name;
 

@@ -46,6 +46,9 @@ internal sealed class FakeGraphApi
     /// <summary>Recipient → the Stopwatch timestamps of the text sends to it.</summary>
     public ConcurrentDictionary<string, ConcurrentQueue<long>> SendsByRecipient { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Recipient → the texts sent to it.</summary>
+    public ConcurrentDictionary<string, ConcurrentQueue<string>> TextsByRecipient { get; } = new(StringComparer.Ordinal);
+
     public long Sends => Interlocked.Read(ref _sends);
 
     public long Reads => Interlocked.Read(ref _reads);
@@ -55,6 +58,7 @@ internal sealed class FakeGraphApi
     public void Reset()
     {
         SendsByRecipient.Clear();
+        TextsByRecipient.Clear();
         Interlocked.Exchange(ref _sends, 0);
         Interlocked.Exchange(ref _reads, 0);
         Interlocked.Exchange(ref _other, 0);
@@ -79,6 +83,8 @@ internal sealed class FakeGraphApi
         else
         {
             SendsByRecipient.GetOrAdd(to, _ => new ConcurrentQueue<long>()).Enqueue(arrived);
+            var body = root.TryGetProperty("text", out var text) && text.TryGetProperty("body", out var b) ? b.GetString() ?? string.Empty : string.Empty;
+            TextsByRecipient.GetOrAdd(to, _ => new ConcurrentQueue<string>()).Enqueue(body);
             Interlocked.Increment(ref _sends);
         }
 

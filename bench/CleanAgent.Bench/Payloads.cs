@@ -30,7 +30,7 @@ internal sealed class WebhookFactory(IReadOnlyList<BenchNumber> numbers, string 
     private static readonly string[] Names = ["Ana", "João", "Maria", "Pedro", "Inês", "Tiago", "Sofia", "Miguel", "Beatriz", "Rui"];
 
     /// <summary>Delivery <paramref name="index"/>: 1–3 text messages from one customer to one number.</summary>
-    public SignedWebhook Create(long index, int? messageCount = null, string? customerOverride = null)
+    public SignedWebhook Create(long index, int? messageCount = null, string? customerOverride = null, string? text = null)
     {
         var number = numbers[(int)(index % numbers.Count)];
         var customer = customerOverride ?? CustomerOf(index);
@@ -70,7 +70,7 @@ internal sealed class WebhookFactory(IReadOnlyList<BenchNumber> numbers, string 
                 json.WriteString("timestamp", timestamp);
                 json.WriteString("type", "text");
                 json.WriteStartObject("text");
-                json.WriteString("body", Sentence(index * 4 + m));
+                json.WriteString("body", text ?? Sentence(index * 4 + m));
                 json.WriteEndObject();
                 json.WriteEndObject();
             }

@@ -21,8 +21,8 @@ internal static class RepliesDependencyInjection
 
         services.Configure<KnowledgeOptions>(configuration.GetSection(KnowledgeOptions.SectionName));
         services.AddSingleton<IKnowledgeFileReader, KnowledgeFileReader>();
-        services.AddMemoryCache();
-        services.AddScoped<IKnowledgeSearch, Bm25KnowledgeSearch>();
+        services.AddSingleton<KnowledgeIndexCache>();
+        services.AddScoped<IKnowledgeSearch, LuceneKnowledgeSearch>();
 
         services.Configure<AiOptions>(configuration.GetSection(AiOptions.SectionName));
         switch (ParseProvider(configuration["Ai:Provider"]))

@@ -1,20 +1,32 @@
 using System.Globalization;
 using System.Text;
 using CleanAgent.Application.Replies;
+using CleanAgent.Infrastructure.Knowledge;
 
 namespace CleanAgent.Infrastructure.Ai;
 
 /// <summary>
 /// The no-network responder (<c>Ai:Provider=Offline</c>): answers with the best knowledge match when
-/// it clearly fits the question, greets a greeting, and otherwise says that someone will get back.
+/// it fits the question, says so when it is unsure (a near match: the answer, then "Did you mean…?"
+/// with the next rows' questions), greets a greeting, and otherwise says that someone will get back.
 /// </summary>
 internal sealed class OfflineReplyGenerator : IReplyGenerator
 {
     /// <summary>
-    /// The relative BM25 score (1 ≈ every question word found) a match needs. Lower and a question
-    /// about something else gets whichever FAQ row shares one word with it.
+    /// The score (the share of the question's words, weighted by rarity, that a row holds) from which
+    /// the best row is answered as it is.
     /// </summary>
-    public const double MinimumScore = 0.45;
+    public const double AnswerScore = 0.5;
+
+    /// <summary>
+    /// From this score up to <see cref="AnswerScore"/> the best row is a near match: it is answered, and the
+    /// next one or two rows are offered by their questions (with none to offer, the answer says which
+    /// question it answers). Below it the question gets the fallback: a question about something else
+    /// ("do you sell used cars?") shares a third or so of its words with some row.
+    /// </summary>
+    public const double NearMatchScore = 0.4;
+
+    private const int Options = 2;
 
     private const int MaxTextAnswer = 1000;
 
@@ -37,9 +49,9 @@ internal sealed class OfflineReplyGenerator : IReplyGenerator
     public Task<string> GenerateAsync(ReplyRequest request, CancellationToken cancellationToken)
     {
         var best = request.Knowledge.FirstOrDefault();
-        if (best is not null && best.Score >= MinimumScore && AnswerFrom(best) is { Length: > 0 } answer)
+        if (best is not null && best.Score >= NearMatchScore && AnswerFrom(best) is { Length: > 0 } answer)
         {
-            return Task.FromResult(answer);
+            return Task.FromResult(best.Score >= AnswerScore ? answer : WithOptions(answer, best, request.Knowledge.Skip(1)));
         }
 
         var words = Words(string.Join(' ', request.CustomerMessages));
@@ -49,6 +61,41 @@ internal sealed class OfflineReplyGenerator : IReplyGenerator
         }
 
         return Task.FromResult(string.IsNullOrWhiteSpace(request.FallbackReply) ? DefaultFallback : request.FallbackReply.Trim());
+    }
+
+    private static string WithOptions(string answer, KnowledgeMatch best, IEnumerable<KnowledgeMatch> others)
+    {
+        var questions = others
+            .Where(m => IsCsvRow(m) && m.Text != best.Text)
+            .Select(m => QuestionOf(ColumnsOf(m.Text)))
+            .Where(q => q is { Length: > 0 })
+            .Distinct(StringComparer.Ordinal)
+            .Take(Options)
+            .Select(q => $"“{q}”")
+            .ToList();
+        var (didYouMean, or, ifAsking) = KnowledgeLanguages.Detect(best.Text) switch
+        {
+            "de" => ("Meinten Sie", "oder", "Falls Sie fragen"),
+            "es" => ("¿Quería decir", "o", "Si pregunta"),
+            "fr" => ("Vouliez-vous dire", "ou", "Si vous demandez"),
+            "it" => ("Intendeva", "o", "Se chiede"),
+            "pt" => ("Quis dizer", "ou", "Se pergunta"),
+            "nl" => ("Bedoelde u", "of", "Als u vraagt"),
+            _ => ("Did you mean", "or", "If you're asking"),
+        };
+        if (questions.Count > 0)
+        {
+            return $"{answer}\n\n{didYouMean} {string.Join($" {or} ", questions)}?";
+        }
+
+        return IsCsvRow(best) && QuestionOf(ColumnsOf(best.Text)) is { } question ? $"{ifAsking} “{question}”: {answer}" : answer;
+    }
+
+    /// <summary>A row's question: the first column that is not its answer.</summary>
+    private static string? QuestionOf(List<(string Column, string Value)> columns)
+    {
+        var answer = PickAnswer(columns);
+        return columns.Select(c => c.Value).FirstOrDefault(v => v != answer && v.Length is > 0 and <= 200);
     }
 
     private static string AnswerFrom(KnowledgeMatch match) =>

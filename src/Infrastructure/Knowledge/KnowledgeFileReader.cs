@@ -6,6 +6,8 @@ using FluentValidation;
 using FluentValidation.Results;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.Tokenizers;
+using UglyToad.PdfPig;
+using UglyToad.PdfPig.DocumentLayoutAnalysis.TextExtractor;
 
 namespace CleanAgent.Infrastructure.Knowledge;
 
@@ -14,6 +16,18 @@ internal sealed partial class KnowledgeFileReader(IOptions<KnowledgeOptions> opt
     private const string Csv = "text/csv";
     private const string PlainText = "text/plain";
     private const string Markdown = "text/markdown";
+    private const string Pdf = "application/pdf";
+
+    /// <summary>Column names longer than this are cut: they are repeated in every row's chunk.</summary>
+    internal const int MaxHeaderChars = 100;
+
+    /// <summary>A run of characters without a space is cut into pieces of this length (for counting tokens and for chunks).</summary>
+    internal const int MaxWordChars = 64;
+
+    /// <summary>A file may be stored as at most this many times its size (plus <see cref="StoredAllowanceChars"/>).</summary>
+    internal const int MaxStoredPerFileChar = 4;
+
+    internal const int StoredAllowanceChars = 64 * 1024;
 
     // Loading the cl100k_base vocabulary takes a moment; do it once per process.
     private static readonly Lazy<Tokenizer> Tokens = new(() => TiktokenTokenizer.CreateForEncoding("cl100k_base"));
@@ -24,18 +38,50 @@ internal sealed partial class KnowledgeFileReader(IOptions<KnowledgeOptions> opt
 
     public long MaxFileBytes => _options.MaxFileBytes;
 
-    public static int CountTokens(string text) => Tokens.Value.CountTokens(text);
+    /// <summary>
+    /// cl100k_base tokens, counted on pieces of bounded length: byte-pair encoding of one long run of a
+    /// character is quadratic in its length, so a 2 MB "word" would take minutes.
+    /// </summary>
+    public static int CountTokens(string text)
+    {
+        var total = 0;
+        var start = 0;
+        var run = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            // Cut before a space (" word" is one token) or inside a run that is too long.
+            run = char.IsWhiteSpace(text[i]) ? 0 : run + 1;
+            if ((run == 0 && i - start >= 256) || run > MaxWordChars)
+            {
+                total += Tokens.Value.CountTokens(text.AsSpan(start, i - start));
+                start = i;
+                run = run > 0 ? 1 : 0;
+            }
+        }
 
-    public KnowledgeFileContent Read(ReadOnlyMemory<byte> content, string fileName, string? contentType)
+        return start < text.Length ? total + Tokens.Value.CountTokens(text.AsSpan(start)) : total;
+    }
+
+    public KnowledgeFileContent Read(ReadOnlyMemory<byte> content, string fileName, string? contentType, CancellationToken cancellationToken)
     {
         var kind = KindOf(fileName, contentType);
         try
         {
-            var text = Decode(content.Span);
-            var chunks = kind == Csv ? ChunkCsv(text) : ChunkText(text, _options.ChunkTokens);
+            var chunks = kind switch
+            {
+                Csv => ChunkCsv(Decode(content.Span), content.Length, cancellationToken),
+                Pdf => ChunkText(PdfText(content, cancellationToken), _options.ChunkTokens, cancellationToken),
+                _ => ChunkText(Decode(content.Span), _options.ChunkTokens, cancellationToken),
+            };
             if (chunks.Count == 0)
             {
-                throw new KnowledgeFileRejection("The file holds no text.");
+                throw new KnowledgeFileRejection(kind == Pdf ? "The PDF holds no text (a scan without a text layer?)." : "The file holds no text.");
+            }
+
+            var stored = chunks.Sum(c => (long)c.Text.Length);
+            if (stored > MaxStoredChars(content.Length))
+            {
+                throw TooLarge(stored, content.Length);
             }
 
             return new KnowledgeFileContent(kind, chunks);
@@ -53,6 +99,7 @@ internal sealed partial class KnowledgeFileReader(IOptions<KnowledgeOptions> opt
             ".csv" => Csv,
             ".txt" or ".text" => PlainText,
             ".md" or ".markdown" => Markdown,
+            ".pdf" => Pdf,
             _ => null,
         };
         if (byExtension is not null)
@@ -66,8 +113,9 @@ internal sealed partial class KnowledgeFileReader(IOptions<KnowledgeOptions> opt
             "text/csv" or "application/csv" => Csv,
             "text/plain" => PlainText,
             "text/markdown" or "text/x-markdown" => Markdown,
+            "application/pdf" => Pdf,
             _ => throw new UnsupportedMediaTypeException(
-                $"'{fileName}' ({mediaType ?? "no content type"}) is not a knowledge file CleanAgent can read: upload CSV (.csv), text (.txt) or Markdown (.md)."),
+                $"'{fileName}' ({mediaType ?? "no content type"}) is not a knowledge file CleanAgent can read: upload CSV (.csv), text (.txt), Markdown (.md) or PDF (.pdf)."),
         };
     }
 
@@ -93,12 +141,47 @@ internal sealed partial class KnowledgeFileReader(IOptions<KnowledgeOptions> opt
         }
     }
 
-    private static List<KnowledgeFileChunk> ChunkCsv(string text)
+    private static long MaxStoredChars(int fileBytes) => (MaxStoredPerFileChar * (long)fileBytes) + StoredAllowanceChars;
+
+    private static KnowledgeFileRejection TooLarge(long stored, int fileBytes) =>
+        new($"The file would be stored as more than {Math.Max(MaxStoredPerFileChar, stored / Math.Max(1, fileBytes))} times its size (every row repeats the column names); shorten the column names or drop empty columns.");
+
+    private static string PdfText(ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
-        var (header, rows) = CsvTable.Parse(text);
-        var chunks = new List<KnowledgeFileChunk>(rows.Count);
-        foreach (var row in rows)
+        try
         {
+            using var document = PdfDocument.Open(content.ToArray());
+            var text = new StringBuilder();
+            foreach (var page in document.GetPages())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+
+                // page.Text runs lines together; the content-order extractor keeps line breaks.
+                text.Append(ContentOrderTextExtractor.GetText(page)).Append("\n\n");
+            }
+
+            return text.ToString();
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not KnowledgeFileRejection)
+        {
+            throw new KnowledgeFileRejection("The PDF cannot be read (damaged or encrypted).");
+        }
+    }
+
+    private static List<KnowledgeFileChunk> ChunkCsv(string text, int fileBytes, CancellationToken cancellationToken)
+    {
+        var (header, rows) = CsvRows.Read(text, maxRecordBytes: fileBytes + 1, cancellationToken);
+        header = [.. header.Select(h => h.Length <= MaxHeaderChars ? h : h[..MaxHeaderChars].TrimEnd() + "…")];
+        var chunks = new List<KnowledgeFileChunk>(rows.Count);
+        var stored = 0L;
+        foreach (var (_, row) in rows)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (stored > MaxStoredChars(fileBytes))
+            {
+                throw TooLarge(stored, fileBytes);
+            }
+
             var lines = header
                 .Zip(row)
                 .Where(p => !string.IsNullOrWhiteSpace(p.Second))
@@ -106,6 +189,7 @@ internal sealed partial class KnowledgeFileReader(IOptions<KnowledgeOptions> opt
             var chunk = string.Join('\n', lines);
             if (chunk.Length > 0)
             {
+                stored += chunk.Length;
                 chunks.Add(new KnowledgeFileChunk(chunk, CountTokens(chunk)));
             }
         }
@@ -114,7 +198,7 @@ internal sealed partial class KnowledgeFileReader(IOptions<KnowledgeOptions> opt
     }
 
     /// <summary>Paragraphs merged up to about <paramref name="maxTokens"/>; a longer paragraph is cut between sentences.</summary>
-    internal static List<KnowledgeFileChunk> ChunkText(string text, int maxTokens)
+    internal static List<KnowledgeFileChunk> ChunkText(string text, int maxTokens, CancellationToken cancellationToken = default)
     {
         var paragraphs = ParagraphBreak().Split(text.Replace("\r\n", "\n", StringComparison.Ordinal))
             .Select(p => p.Trim())
@@ -122,6 +206,7 @@ internal sealed partial class KnowledgeFileReader(IOptions<KnowledgeOptions> opt
         var pieces = new List<(string Text, int Tokens)>();
         foreach (var paragraph in paragraphs)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var tokens = CountTokens(paragraph);
             if (tokens <= maxTokens)
             {
@@ -215,7 +300,7 @@ internal sealed partial class KnowledgeFileReader(IOptions<KnowledgeOptions> opt
         // Token counts of separate words add up to about the count of the whole; close enough to cut by.
         var current = new StringBuilder();
         var currentTokens = 0;
-        foreach (var word in sentence.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        foreach (var word in sentence.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).SelectMany(CutLong))
         {
             var tokens = CountTokens(" " + word);
             if (current.Length > 0 && currentTokens + tokens > maxTokens)
@@ -234,6 +319,14 @@ internal sealed partial class KnowledgeFileReader(IOptions<KnowledgeOptions> opt
         {
             var text = current.ToString();
             yield return (text, CountTokens(text));
+        }
+    }
+
+    private static IEnumerable<string> CutLong(string word)
+    {
+        for (var i = 0; i < word.Length; i += MaxWordChars)
+        {
+            yield return word.Substring(i, Math.Min(MaxWordChars, word.Length - i));
         }
     }
 

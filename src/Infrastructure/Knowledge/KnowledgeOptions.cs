@@ -10,4 +10,7 @@ internal sealed class KnowledgeOptions
 
     /// <summary>Text and Markdown paragraphs are merged into chunks of about this many tokens.</summary>
     public int ChunkTokens { get; set; } = 300;
+
+    /// <summary>The knowledge indexes kept in memory, all agents together, in megabytes.</summary>
+    public int IndexCacheMegabytes { get; set; } = 256;
 }

@@ -2,6 +2,7 @@ using CleanAgent.Application.Agents.Knowledge;
 using CleanAgent.Application.Agents.Knowledge.AddKnowledgeDocument;
 using CleanAgent.Application.Agents.Knowledge.DeleteKnowledgeDocument;
 using CleanAgent.Application.Agents.Knowledge.GetKnowledgeDocuments;
+using CleanAgent.Application.Agents.Knowledge.SearchKnowledge;
 using CleanAgent.WebApi.Infrastructure;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
@@ -9,14 +10,14 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace CleanAgent.WebApi.Controllers;
 
-/// <summary>An agent's knowledge files (CSV, text, Markdown), searched when it answers.</summary>
+/// <summary>An agent's knowledge files (CSV, text, Markdown, PDF), searched when it answers.</summary>
 [ApiController]
 [Authorize(AuthenticationSchemes = ApiKeyAuthenticationHandler.SchemeName)]
 [Route("api/agents/{id:guid}/knowledge")]
 [Produces("application/json")]
 public sealed class KnowledgeController(ISender sender) : ControllerBase
 {
-    /// <summary>Uploads a knowledge file as the multipart field <c>file</c>: CSV with a header row (one entry per row), text or Markdown.</summary>
+    /// <summary>Uploads a knowledge file as the multipart field <c>file</c>: CSV with a header row (one entry per row), text, Markdown or PDF. A CSV named <c>synonyms.csv</c> lists equivalent words, one group per row.</summary>
     [HttpPost]
     [Consumes("multipart/form-data")]
     [KnowledgeUploadSizeLimit]
@@ -44,6 +45,14 @@ public sealed class KnowledgeController(ISender sender) : ControllerBase
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
     public async Task<IReadOnlyList<KnowledgeDocumentDto>> List(Guid id, CancellationToken cancellationToken) =>
         await sender.Send(new GetKnowledgeDocumentsQuery(id), cancellationToken);
+
+    /// <summary>What the agent finds for a question (<c>q</c>), as when it answers: the <c>top</c> rows (default 5, at most 20), best first, with scores from 0 to 1.</summary>
+    [HttpGet("search")]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
+    public async Task<IReadOnlyList<KnowledgeSearchResultDto>> Search(
+        Guid id, [FromQuery] string? q, [FromQuery] int? top, CancellationToken cancellationToken) =>
+        await sender.Send(new SearchKnowledgeQuery(id, q ?? string.Empty, top ?? SearchKnowledgeQuery.DefaultTop), cancellationToken);
 
     [HttpDelete("{documentId:guid}")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]

@@ -3,6 +3,10 @@ using CleanAgent.Application.Common.Exceptions;
 using CleanAgent.Infrastructure.Knowledge;
 using FluentValidation;
 using Microsoft.Extensions.Options;
+using UglyToad.PdfPig.Content;
+using UglyToad.PdfPig.Core;
+using UglyToad.PdfPig.Fonts.Standard14Fonts;
+using UglyToad.PdfPig.Writer;
 
 namespace CleanAgent.Infrastructure.UnitTests.Knowledge;
 
@@ -17,7 +21,7 @@ public sealed class KnowledgeFileReaderTests
     {
         var csv = "question,answer\r\n\"When are you open?\",\"Every day, 12:00 to 23:00.\"\r\nDo you deliver?,\"Yes, within \"\"5 km\"\".\"\r\n";
 
-        var content = _reader.Read(Utf8(csv), "faq.csv", "text/csv");
+        var content = _reader.Read(Utf8(csv), "faq.csv", "text/csv", CancellationToken.None);
 
         Assert.Equal("text/csv", content.ContentType);
         Assert.Equal(
@@ -31,7 +35,7 @@ public sealed class KnowledgeFileReaderTests
     {
         var csv = "\uFEFFpregunta;respuesta\n¿Abren hoy?;\"Sí,\nde 9 a 18.\"\n";
 
-        var content = _reader.Read(Utf8(csv), "faq.csv", null);
+        var content = _reader.Read(Utf8(csv), "faq.csv", null, CancellationToken.None);
 
         Assert.Equal("pregunta: ¿Abren hoy?\nrespuesta: Sí, de 9 a 18.", Assert.Single(content.Chunks).Text);
     }
@@ -39,7 +43,7 @@ public sealed class KnowledgeFileReaderTests
     [Fact]
     public void Quote_inside_an_unquoted_field_is_kept_as_text()
     {
-        var content = _reader.Read(Utf8("product,answer\nTV 55\" screen,In stock\n"), "faq.csv", "text/csv");
+        var content = _reader.Read(Utf8("product,answer\nTV 55\" screen,In stock\n"), "faq.csv", "text/csv", CancellationToken.None);
 
         Assert.Equal("product: TV 55\" screen\nanswer: In stock", Assert.Single(content.Chunks).Text);
     }
@@ -52,7 +56,7 @@ public sealed class KnowledgeFileReaderTests
     [InlineData("q,a\n", "no rows")]
     public void Broken_csv_is_refused_saying_why(string csv, string reason)
     {
-        var error = Assert.Throws<ValidationException>(() => _reader.Read(Utf8(csv), "faq.csv", "text/csv"));
+        var error = Assert.Throws<ValidationException>(() => _reader.Read(Utf8(csv), "faq.csv", "text/csv", CancellationToken.None));
 
         var failure = Assert.Single(error.Errors);
         Assert.Equal("file", failure.PropertyName);
@@ -60,19 +64,67 @@ public sealed class KnowledgeFileReaderTests
     }
 
     [Fact]
+    public void Pdf_text_is_read_line_by_line()
+    {
+        var builder = new PdfDocumentBuilder();
+        var font = builder.AddStandard14Font(Standard14Font.Helvetica);
+        var page = builder.AddPage(PageSize.A4);
+        page.AddText("Opening hours", 12, new PdfPoint(50, 750), font);
+        page.AddText("We are open Monday to Saturday.", 12, new PdfPoint(50, 730), font);
+
+        var content = _reader.Read(builder.Build(), "manual.pdf", "application/pdf", CancellationToken.None);
+
+        Assert.Equal("application/pdf", content.ContentType);
+        Assert.Equal("Opening hours\nWe are open Monday to Saturday.", Assert.Single(content.Chunks).Text);
+    }
+
+    [Fact]
+    public void Damaged_pdf_is_refused() =>
+        Assert.Throws<ValidationException>(() => _reader.Read(Utf8("%PDF-1.7 nothing else"), "manual.pdf", "application/pdf", CancellationToken.None));
+
+    [Fact]
+    public void Long_header_is_cut_and_a_file_that_would_grow_too_much_is_refused()
+    {
+        var header = string.Join(',', Enumerable.Range(0, 300).Select(i => new string('h', 500) + i));
+        var rows = string.Concat(Enumerable.Repeat("\n" + string.Join(',', Enumerable.Repeat("x", 300)), 200));
+
+        var error = Assert.Throws<ValidationException>(() => _reader.Read(Utf8(header + rows), "wide.csv", "text/csv", CancellationToken.None));
+
+        Assert.Contains("times its size", Assert.Single(error.Errors).ErrorMessage, StringComparison.Ordinal);
+        var one = _reader.Read(Utf8(new string('q', 5000) + ",a\nx,y\n"), "faq.csv", "text/csv", CancellationToken.None);
+        Assert.True(Assert.Single(one.Chunks).Text.Length < 120);
+    }
+
+    [Fact]
+    public void One_huge_word_is_counted_and_cut_quickly()
+    {
+        var chunks = _reader.Read(Utf8(new string('a', 2_000_000)), "notes.txt", "text/plain", CancellationToken.None).Chunks;
+
+        Assert.All(chunks, c => Assert.InRange(c.Tokens, 1, 300));
+        Assert.Equal(2_000_000, chunks.Sum(c => c.Text.Replace(" ", string.Empty, StringComparison.Ordinal).Length));
+    }
+
+    [Fact]
+    public void Cancelled_upload_stops_reading()
+    {
+        var csv = "q,a\n" + string.Concat(Enumerable.Repeat("x,y\n", 10_000));
+
+        Assert.Throws<OperationCanceledException>(() => _reader.Read(Utf8(csv), "faq.csv", "text/csv", new CancellationToken(canceled: true)));
+    }
+
+    [Fact]
     public void Binary_and_invalid_utf8_are_refused()
     {
-        Assert.Throws<ValidationException>(() => _reader.Read(new byte[] { 0x25, 0x50, 0x44, 0x46, 0x00, 0x01 }, "notes.txt", "text/plain"));
-        Assert.Throws<ValidationException>(() => _reader.Read(new byte[] { 0x48, 0x69, 0xC3, 0x28 }, "notes.txt", "text/plain"));
-        Assert.Throws<ValidationException>(() => _reader.Read(Utf8(" \n\n  \n"), "notes.md", "text/markdown"));
+        Assert.Throws<ValidationException>(() => _reader.Read(new byte[] { 0x25, 0x50, 0x44, 0x46, 0x00, 0x01 }, "notes.txt", "text/plain", CancellationToken.None));
+        Assert.Throws<ValidationException>(() => _reader.Read(new byte[] { 0x48, 0x69, 0xC3, 0x28 }, "notes.txt", "text/plain", CancellationToken.None));
+        Assert.Throws<ValidationException>(() => _reader.Read(Utf8(" \n\n  \n"), "notes.md", "text/markdown", CancellationToken.None));
     }
 
     [Theory]
-    [InlineData("manual.pdf", "application/pdf")]
     [InlineData("photo.png", "image/png")]
     [InlineData("data", "application/octet-stream")]
     public void Other_file_types_are_unsupported(string name, string type) =>
-        Assert.Throws<UnsupportedMediaTypeException>(() => _reader.Read(Utf8("hello"), name, type));
+        Assert.Throws<UnsupportedMediaTypeException>(() => _reader.Read(Utf8("hello"), name, type, CancellationToken.None));
 
     [Fact]
     public void Small_paragraphs_are_merged_and_a_huge_one_is_cut_between_sentences()
@@ -81,7 +133,7 @@ public sealed class KnowledgeFileReaderTests
         var huge = string.Concat(Enumerable.Repeat(sentence, 60)).Trim();
         var text = "# Shop\n\nWe are in Lisbon.\n\nOpen daily.\r\n\r\n" + huge + "\n\nThe end.";
 
-        var chunks = _reader.Read(Utf8(text), "about.md", "text/markdown").Chunks;
+        var chunks = _reader.Read(Utf8(text), "about.md", "text/markdown", CancellationToken.None).Chunks;
 
         Assert.StartsWith("# Shop\n\nWe are in Lisbon.\n\nOpen daily.", chunks[0].Text, StringComparison.Ordinal);
         Assert.True(chunks.Count >= 3);

@@ -26,7 +26,8 @@ public abstract class KnowledgeApiTests<TApp>(TApp app) : DatabaseTest<TApp>(app
         { "faq.csv", "text/csv", "question,answer\n\"never closed,x\n", HttpStatusCode.BadRequest },
         { "faq.csv", "text/csv", "question,answer\nq1,a1\nq2,a2,extra\n", HttpStatusCode.BadRequest },
         { "faq.csv", "text/csv", "question,answer\n", HttpStatusCode.BadRequest },
-        { "manual.pdf", "application/pdf", "%PDF-1.7", HttpStatusCode.UnsupportedMediaType },
+        { "manual.pdf", "application/pdf", "%PDF-1.7", HttpStatusCode.BadRequest },
+        { "sheet.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "PK", HttpStatusCode.UnsupportedMediaType },
         { "photo", "image/png", "PNG", HttpStatusCode.UnsupportedMediaType },
     };
 
@@ -156,6 +157,44 @@ public abstract class KnowledgeApiTests<TApp>(TApp app) : DatabaseTest<TApp>(app
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.NotFound, r.StatusCode));
         Assert.Equal(0, await CountChunksAsync());
+    }
+
+    [SkippableFact]
+    public async Task Search_shows_the_top_rows_with_scores_and_checks_its_input()
+    {
+        RequireDatabase();
+        using var client = App.CreateAdminClient();
+        var agentId = await CreateAgentAsync(client);
+        (await client.PostAsync($"/api/agents/{agentId}/knowledge", File("faq.csv", "text/csv", Encoding.UTF8.GetBytes(FaqCsv)))).EnsureSuccessStatusCode();
+        (await client.PostAsync($"/api/agents/{agentId}/knowledge", File("synonyms.csv", "text/csv", Encoding.UTF8.GetBytes("word,same as\nreturn,send back|refund\n")))).EnsureSuccessStatusCode();
+
+        var rows = await client.GetFromJsonAsync<JsonElement[]>($"/api/agents/{agentId}/knowledge/search?q={Uri.EscapeDataString("Hi! I got the wrong size, can I get a refund?")}&top=2") ?? [];
+
+        Assert.InRange(rows.Length, 1, 2);
+        Assert.Equal("question: Can I return a product?\nanswer: Yes, within 30 days.", rows[0].GetProperty("text").GetString());
+        Assert.InRange(rows[0].GetProperty("score").GetDouble(), 0.5, 1);
+        Assert.Equal("faq.csv", rows[0].GetProperty("documentName").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"/api/agents/{agentId}/knowledge/search?q=")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"/api/agents/{agentId}/knowledge/search?q=x&top=500")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/agents/{Guid.NewGuid()}/knowledge/search?q=shipping")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await App.CreateClient().GetAsync($"/api/agents/{agentId}/knowledge/search?q=shipping")).StatusCode);
+    }
+
+    [SkippableFact]
+    public async Task Pdf_is_uploaded_and_found()
+    {
+        RequireDatabase();
+        using var client = App.CreateAdminClient();
+        var agentId = await CreateAgentAsync(client);
+        var builder = new UglyToad.PdfPig.Writer.PdfDocumentBuilder();
+        var font = builder.AddStandard14Font(UglyToad.PdfPig.Fonts.Standard14Fonts.Standard14Font.Helvetica);
+        var page = builder.AddPage(UglyToad.PdfPig.Content.PageSize.A4);
+        page.AddText("Warranty: every frame is guaranteed for five years.", 12, new UglyToad.PdfPig.Core.PdfPoint(50, 750), font);
+
+        var upload = await client.PostAsync($"/api/agents/{agentId}/knowledge", File("manual.pdf", "application/pdf", builder.Build()));
+
+        Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+        Assert.Contains("five years", (await SearchAsync(agentId, "what warranty do frames have"))[0].Text, StringComparison.Ordinal);
     }
 
     [SkippableFact]

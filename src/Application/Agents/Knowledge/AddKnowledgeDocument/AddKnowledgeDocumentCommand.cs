@@ -28,7 +28,7 @@ internal sealed class AddKnowledgeDocumentCommandHandler(IApplicationDbContext d
 
         // Some browsers send the client's full path (C:\Users\me\faq.csv); keep only the name.
         var fileName = command.FileName.Trim().Split('/', '\\')[^1];
-        var content = reader.Read(command.Content, fileName, command.ContentType);
+        var content = reader.Read(command.Content, fileName, command.ContentType, cancellationToken);
         var document = KnowledgeDocument.Create(
             command.AgentId,
             fileName,

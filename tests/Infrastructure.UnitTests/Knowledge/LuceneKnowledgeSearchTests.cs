@@ -3,18 +3,18 @@ using CleanAgent.Infrastructure.Knowledge;
 using CleanAgent.Infrastructure.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 
 namespace CleanAgent.Infrastructure.UnitTests.Knowledge;
 
-public sealed class Bm25KnowledgeSearchTests : IDisposable
+public sealed class LuceneKnowledgeSearchTests : IDisposable
 {
     private readonly SqliteConnection _connection = new("Data Source=:memory:");
-    private readonly MemoryCache _cache = new(new MemoryCacheOptions());
+    private readonly KnowledgeIndexCache _cache = new(Options.Create(new KnowledgeOptions()));
     private readonly SqliteAppDbContext _db;
     private readonly Agent _agent = Agent.Create(new AgentSettings("Shop", "Help."), DateTime.UtcNow);
 
-    public Bm25KnowledgeSearchTests()
+    public LuceneKnowledgeSearchTests()
     {
         _connection.Open();
         _db = new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite(_connection).Options);
@@ -23,7 +23,7 @@ public sealed class Bm25KnowledgeSearchTests : IDisposable
         _db.SaveChanges();
     }
 
-    private Bm25KnowledgeSearch Search => new(_db, _cache);
+    private LuceneKnowledgeSearch Search => new(_db, _cache);
 
     private async Task AddAsync(string fileName, params (string Text, int Tokens)[] chunks)
     {

@@ -1,0 +1,98 @@
+using System.Security.Cryptography;
+using System.Text;
+using CleanAgent.Application.Common.Interfaces;
+using CleanAgent.Application.Replies;
+using Microsoft.EntityFrameworkCore;
+
+namespace CleanAgent.Infrastructure.Knowledge;
+
+/// <summary>
+/// Searches an agent's knowledge with its Lucene index. The index is keyed by the agent's knowledge
+/// version (its documents' ids), read from the database on every search: a file added or deleted on
+/// another instance is seen at the next question.
+/// </summary>
+internal sealed class LuceneKnowledgeSearch(IApplicationDbContext db, KnowledgeIndexCache indexes) : IKnowledgeSearch
+{
+    /// <summary>A knowledge file with this name holds synonyms (one group of equivalent words per row), not answers.</summary>
+    public const string SynonymsFileName = "synonyms.csv";
+
+    /// <summary>Below this score a chunk shares too little with the question to be worth showing.</summary>
+    public const double MinimumScore = 0.2;
+
+    private const int MaxMatches = 20;
+
+    public async Task<IReadOnlyList<KnowledgeMatch>> SearchAsync(Guid agentId, string query, int tokenBudget, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(query) || tokenBudget <= 0)
+        {
+            return [];
+        }
+
+        var index = await GetIndexAsync(agentId, cancellationToken);
+        if (index is null)
+        {
+            return [];
+        }
+
+        var matches = new List<KnowledgeMatch>();
+        var used = 0;
+        foreach (var (chunk, score) in index.Search(query, MaxMatches))
+        {
+            if (score < MinimumScore || used + chunk.Tokens > tokenBudget)
+            {
+                continue;
+            }
+
+            used += chunk.Tokens;
+            matches.Add(new KnowledgeMatch(chunk.Text, score, chunk.DocumentName));
+        }
+
+        return matches;
+    }
+
+    private async Task<KnowledgeIndex?> GetIndexAsync(Guid agentId, CancellationToken cancellationToken)
+    {
+        var documents = await db.KnowledgeDocuments.AsNoTracking()
+            .Where(d => d.AgentId == agentId)
+            .Select(d => new { d.Id, d.FileName })
+            .ToListAsync(cancellationToken);
+        if (!documents.Any(d => !IsSynonyms(d.FileName)))
+        {
+            return null;
+        }
+
+        var version = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(',', documents.Select(d => d.Id).Order()))));
+        return await indexes.GetAsync($"{agentId}:{version}", async () =>
+        {
+            var names = documents.ToDictionary(d => d.Id, d => d.FileName);
+
+            // A shared build must not die with the request that happened to start it.
+            var chunks = await db.KnowledgeChunks.AsNoTracking()
+                .Where(c => c.AgentId == agentId)
+                .OrderBy(c => c.DocumentId).ThenBy(c => c.Ordinal)
+                .Select(c => new { c.DocumentId, c.Text, c.TokenCount })
+                .ToListAsync(CancellationToken.None);
+            var byDocument = chunks.Where(c => names.ContainsKey(c.DocumentId)).GroupBy(c => c.DocumentId).ToList();
+            var sources = byDocument
+                .Where(g => !IsSynonyms(names[g.Key]))
+                .Select(g => new KnowledgeSource(names[g.Key], [.. g.Select(c => (c.Text, c.TokenCount))]))
+                .ToList();
+            var synonyms = byDocument
+                .Where(g => IsSynonyms(names[g.Key]))
+                .SelectMany(g => g.Select(c => SynonymGroup(c.Text)))
+                .Where(g => g.Length > 1)
+                .ToList();
+            return KnowledgeIndex.Build(sources, synonyms, CancellationToken.None);
+        });
+    }
+
+    private static bool IsSynonyms(string fileName) => fileName.EndsWith(SynonymsFileName, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A synonyms row as stored ("column: value" lines): its values, a value may list several words separated by "|".</summary>
+    private static string[] SynonymGroup(string chunk) =>
+        [.. chunk.Split('\n')
+            .Select(line => line.Split(": ", 2) is [_, var value] ? value : line)
+            .SelectMany(value => value.Split('|'))
+            .Select(value => value.Trim())
+            .Where(value => value.Length > 0)];
+}
