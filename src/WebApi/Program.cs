@@ -3,6 +3,7 @@ using CleanAgent.Infrastructure;
 using CleanAgent.Infrastructure.Persistence;
 using CleanAgent.WebApi;
 using CleanAgent.WebApi.Infrastructure;
+using CleanAgent.WebApi.Infrastructure.OpenApi;
 using Hangfire;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -19,8 +20,7 @@ await app.Services.MigrateDatabaseAsync();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseSwagger();
-app.UseSwaggerUI(o => o.EnablePersistAuthorization());
+app.UseAdminApiDocument();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseHangfireDashboard("/hangfire", new DashboardOptions

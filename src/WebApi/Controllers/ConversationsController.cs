@@ -13,18 +13,34 @@ namespace CleanAgent.WebApi.Controllers;
 [Authorize]
 [Route("api/conversations")]
 [Produces("application/json")]
+[Tags("Conversations")]
 public sealed class ConversationsController(ISender sender) : ControllerBase
 {
-    /// <summary>Conversations, most recently active first.</summary>
-    [HttpGet]
+    /// <summary>List conversations</summary>
+    /// <remarks>Conversations, most recently active first, a page at a time.</remarks>
+    /// <param name="whatsAppNumberId">Only the conversations of this number.</param>
+    /// <param name="page">The page, from 1.</param>
+    /// <param name="pageSize">Conversations per page, 1 to 200.</param>
+    /// <response code="200">One page of conversations.</response>
+    [HttpGet(Name = "ListConversations")]
+    [ProducesResponseType<PagedList<ConversationDto>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest)]
     public async Task<PagedList<ConversationDto>> List(
         [FromQuery] Guid? whatsAppNumberId, [FromQuery] int page = 1, [FromQuery] int pageSize = 20, CancellationToken cancellationToken = default) =>
         await sender.Send(new GetConversationsQuery(whatsAppNumberId, page, pageSize), cancellationToken);
 
-    /// <summary>A conversation's messages, oldest first.</summary>
-    [HttpGet("{id:guid}/messages")]
+    /// <summary>List a conversation's messages</summary>
+    /// <remarks>The history, oldest first, a page at a time: inbound and outbound messages with their delivery status.</remarks>
+    /// <param name="id">The conversation's id.</param>
+    /// <param name="page">The page, from 1.</param>
+    /// <param name="pageSize">Messages per page, 1 to 200.</param>
+    /// <response code="200">One page of messages.</response>
+    /// <response code="404">No conversation has this id.</response>
+    [HttpGet("{id:guid}/messages", Name = "ListConversationMessages")]
+    [ProducesResponseType<PagedList<MessageDto>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
-    public async Task<IReadOnlyList<MessageDto>> Messages(
+    public async Task<PagedList<MessageDto>> Messages(
         Guid id, [FromQuery] int page = 1, [FromQuery] int pageSize = 100, CancellationToken cancellationToken = default) =>
         await sender.Send(new GetConversationMessagesQuery(id, page, pageSize), cancellationToken);
 }

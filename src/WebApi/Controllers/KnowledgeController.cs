@@ -14,10 +14,22 @@ namespace CleanAgent.WebApi.Controllers;
 [Authorize]
 [Route("api/agents/{id:guid}/knowledge")]
 [Produces("application/json")]
+[Tags("Knowledge")]
 public sealed class KnowledgeController(ISender sender) : ControllerBase
 {
-    /// <summary>Uploads a knowledge file as the multipart field <c>file</c>: CSV with a header row (one entry per row), text or Markdown.</summary>
-    [HttpPost]
+    /// <summary>Upload a knowledge file</summary>
+    /// <remarks>
+    /// The file goes in the multipart field <c>file</c>: CSV with a header row (one entry per row), plain text or
+    /// Markdown (split at paragraphs), up to <c>Knowledge:MaxFileBytes</c> (2 MB by default).
+    /// Empty, binary or broken files get 400, other types 415, larger files 413; nothing is stored then.
+    /// </remarks>
+    /// <param name="id">The agent's id.</param>
+    /// <param name="file">The knowledge file.</param>
+    /// <response code="201">The stored file; <c>Location</c> names it.</response>
+    /// <response code="404">No agent has this id.</response>
+    /// <response code="413">The file is larger than <c>Knowledge:MaxFileBytes</c>.</response>
+    /// <response code="415">Not a CSV, text or Markdown file (or the body is not multipart/form-data).</response>
+    [HttpPost(Name = "AddKnowledgeDocument")]
     [Consumes("multipart/form-data")]
     [KnowledgeUploadSizeLimit]
     [ProducesResponseType<KnowledgeDocumentDto>(StatusCodes.Status201Created)]
@@ -40,12 +52,24 @@ public sealed class KnowledgeController(ISender sender) : ControllerBase
         return Created($"/api/agents/{id}/knowledge/{document.Id}", document);
     }
 
-    [HttpGet]
+    /// <summary>List an agent's knowledge files</summary>
+    /// <remarks>A short list an operator curates, so it is not paged.</remarks>
+    /// <param name="id">The agent's id.</param>
+    /// <response code="200">The agent's files.</response>
+    /// <response code="404">No agent has this id.</response>
+    [HttpGet(Name = "ListKnowledgeDocuments")]
+    [ProducesResponseType<IReadOnlyList<KnowledgeDocumentDto>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
     public async Task<IReadOnlyList<KnowledgeDocumentDto>> List(Guid id, CancellationToken cancellationToken) =>
         await sender.Send(new GetKnowledgeDocumentsQuery(id), cancellationToken);
 
-    [HttpDelete("{documentId:guid}")]
+    /// <summary>Delete a knowledge file</summary>
+    /// <remarks>The agent stops using the file at once.</remarks>
+    /// <param name="id">The agent's id.</param>
+    /// <param name="documentId">The file's id.</param>
+    /// <response code="204">Deleted.</response>
+    /// <response code="404">No agent has this id, or it has no file with this id.</response>
+    [HttpDelete("{documentId:guid}", Name = "DeleteKnowledgeDocument")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> Delete(Guid id, Guid documentId, CancellationToken cancellationToken)
