@@ -128,21 +128,20 @@ public abstract class AdminApiClientTests<TApp>(TApp app) : DatabaseTest<TApp>(a
     }
 
     [SkippableFact]
-    public async Task Unknown_agent_is_a_typed_404_problem_and_a_missing_key_a_typed_401()
+    public async Task Unknown_agent_is_a_typed_404_problem_and_a_missing_or_wrong_key_a_typed_401()
     {
         RequireDatabase();
         var api = App.CreateAdminApiClient();
         var unknown = Guid.NewGuid();
 
         var notFound = await Assert.ThrowsAsync<ProblemDetails>(() => api.Api.Agents[unknown].GetAsync());
-        var http = App.CreateClient();
-        var anonymous = new CleanAgent.AdminApiClient.CleanAgentClient(new Microsoft.Kiota.Http.HttpClientLibrary.HttpClientRequestAdapter(
-            new Microsoft.Kiota.Abstractions.Authentication.AnonymousAuthenticationProvider(), httpClient: http) { BaseUrl = http.BaseAddress!.ToString().TrimEnd('/') });
-        var unauthorized = await Assert.ThrowsAsync<ProblemDetails>(() => anonymous.Api.Agents.GetAsync());
+        var unauthorized = await Assert.ThrowsAsync<ProblemDetails>(() => App.CreateAdminApiClient(apiKey: null).Api.Agents.GetAsync());
+        var wrongKey = await Assert.ThrowsAsync<ProblemDetails>(() => App.CreateAdminApiClient(apiKey: "not-the-key").Api.Agents.GetAsync());
 
         Assert.Equal(404, notFound.ResponseStatusCode);
         Assert.Contains(unknown.ToString(), notFound.Detail, StringComparison.Ordinal);
         Assert.Equal(401, unauthorized.ResponseStatusCode);
+        Assert.Equal(401, wrongKey.ResponseStatusCode);
         Assert.False(string.IsNullOrEmpty(unauthorized.TraceId));
     }
 }

@@ -1,3 +1,4 @@
+using CleanAgent.Application.Common.Models;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -42,6 +43,16 @@ internal sealed class AdminApiOperationFilter : IOperationFilter
         {
             // Said explicitly: no admin key here (Meta signs its deliveries instead), and no lock in Swagger UI.
             operation.Security = [];
+        }
+
+        // Paging is one convention (PagedList): its bounds are stated once, here, for every paged list.
+        foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
+        {
+            if (parameter is { In: ParameterLocation.Query, Name: "page" or "pageSize", Schema: OpenApiSchema schema })
+            {
+                schema.Minimum = "1";
+                schema.Maximum = parameter.Name == "pageSize" ? PagedList.MaxPageSize.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+            }
         }
 
         if (operation.RequestBody is null && context.MethodInfo.GetCustomAttributes(typeof(RawBodyAttribute), inherit: false).Length > 0)
