@@ -219,6 +219,7 @@ public sealed partial class OpenApiDocumentTests : IAsyncLifetime
         return Path.Combine([directory.FullName, .. parts]);
     }
 
-    [GeneratedRegex("^(Get|List|Create|Add|Update|Delete|Verify|Receive|Send|Retry|Discard|Start|End|Resume|Upload|Download)[A-Z][A-Za-z]+$")]
+    /// <summary>A verb and a resource in PascalCase: <c>GetAgent</c>, <c>ListConversations</c>, <c>RetryOutboundMessage</c>.</summary>
+    [GeneratedRegex("^[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+$")]
     private static partial Regex OperationId();
 }
