@@ -5,7 +5,7 @@ namespace CleanAgent.Bench;
 /// <summary>The command line: <c>[--scenario NAME|all] [--provider sqlite|postgresql|all] [--seconds N] [--json FILE]</c> and a few knobs.</summary>
 internal sealed class BenchOptions
 {
-    public static readonly string[] AllScenarios = ["ceiling", "ingest", "ingest-rate", "reply", "history"];
+    public static readonly string[] AllScenarios = ["ceiling", "ingest", "ingest-rate", "reply", "reply-slow-model", "history"];
 
     public List<string> Scenarios { get; } = [];
 
@@ -44,7 +44,7 @@ internal sealed class BenchOptions
     public string? PostgresConnectionString { get; private set; } =
         Environment.GetEnvironmentVariable("CLEANAGENT_BENCH_PG") is { Length: > 0 } pg ? pg : Environment.GetEnvironmentVariable("CLEANAGENT_TEST_POSTGRES");
 
-    public int SecondsFor(string scenario) => Seconds ?? (scenario == "reply" ? 30 : 20);
+    public int SecondsFor(string scenario) => Seconds ?? (scenario.StartsWith("reply", StringComparison.Ordinal) ? 30 : 20);
 
     public static BenchOptions Parse(string[] args)
     {

@@ -66,7 +66,8 @@ internal sealed class BenchRunner : IAsyncDisposable
                 {
                     "ingest" => ct => IngestAsync(provider, ct),
                     "ingest-rate" => ct => IngestAtRateAsync(provider, ct),
-                    "reply" => ct => ReplyAsync(provider, ct),
+                    "reply" => ct => ReplyAsync(provider, "reply", _options.ReplyRate, TimeSpan.Zero, ct),
+                    "reply-slow-model" => ct => ReplyAsync(provider, "reply-slow-model", SlowModelRate, SlowModelDelay, ct),
                     _ => throw new InvalidOperationException(scenario),
                 };
                 rows.Add(await Guarded(scenario, provider, run, cancellationToken));
@@ -203,12 +204,17 @@ internal sealed class BenchRunner : IAsyncDisposable
         }
     }
 
-    private async Task<ResultRow> ReplyAsync(string provider, CancellationToken cancellationToken)
+    /// <summary>reply-slow-model: the model answers after 2 s, at 100 messages/s.</summary>
+    private const int SlowModelRate = 100;
+
+    private static readonly TimeSpan SlowModelDelay = TimeSpan.FromSeconds(2);
+
+    private async Task<ResultRow> ReplyAsync(string provider, string scenario, int rate, TimeSpan modelDelay, CancellationToken cancellationToken)
     {
         // The service paces each number at Meta's 80 requests/s, and a reply costs two (read receipt, send): 25 messages/s a number stays clear of it.
-        var numbers = NewNumbers(Math.Max(NumberCount, (int)Math.Ceiling(_options.ReplyRate / 25.0)));
+        var numbers = NewNumbers(Math.Max(NumberCount, (int)Math.Ceiling(rate / 25.0)));
         await using var database = await BenchDatabase.CreateAsync(provider, _runDirectory, _options.PostgresConnectionString, cancellationToken);
-        await using var service = await StartServiceAsync(database, "reply", cancellationToken);
+        await using var service = await StartServiceAsync(database, scenario, cancellationToken);
         var agentId = await service.PostAsync("/api/agents", new
         {
             name = "Bench agent",
@@ -220,8 +226,7 @@ internal sealed class BenchRunner : IAsyncDisposable
         var llmCallsBefore = _llm.Calls;
 
         var factory = new WebhookFactory(numbers, RunId(), Customers);
-        var rate = _options.ReplyRate;
-        var seconds = _options.SecondsFor("reply");
+        var seconds = _options.SecondsFor(scenario);
         using var client = LoadClient.Create(service.BaseAddress, 512);
 
         // Warm-up: the first jobs after start pay for JIT and Hangfire's first poll; they are not measured.
@@ -239,6 +244,8 @@ internal sealed class BenchRunner : IAsyncDisposable
             return ok;
         }, cancellationToken);
         await WaitForSendsAsync(() => warmRecipients.Count(r => _graph.SendsByRecipient.ContainsKey(r)), warmRecipients.Count, TimeSpan.FromSeconds(10), cancellationToken);
+        _llm.Delay = modelDelay;
+        service.ResetPeakThreads();
 
         var total = (int)(rate * (double)seconds);
         var acknowledgedAt = new long[total];
@@ -259,7 +266,7 @@ internal sealed class BenchRunner : IAsyncDisposable
         }, cancellationToken);
 
         var acknowledged = recipients.Count(r => r is not null);
-        var drainLimit = TimeSpan.FromSeconds(Math.Clamp(seconds * 3, 10, 90));
+        var drainLimit = TimeSpan.FromSeconds(Math.Clamp(seconds * 3, 10, 90)) + modelDelay;
         var drained = await WaitForSendsAsync(
             () => recipients.Count(r => r is not null && _graph.SendsByRecipient.ContainsKey(r)), acknowledged, drainLimit, cancellationToken);
         var cpuMs = (service.CpuTime - cpuBefore).TotalMilliseconds / Math.Max(1, acknowledged);
@@ -287,7 +294,8 @@ internal sealed class BenchRunner : IAsyncDisposable
         }
 
         var sentInDb = await database.CountOutboundSentAsync(cancellationToken);
-        return new ResultRow("reply", provider, seconds, acknowledged, acknowledged / (double)seconds)
+        _llm.Delay = TimeSpan.Zero;
+        return new ResultRow(scenario, provider, seconds, acknowledged, acknowledged / (double)seconds)
         {
             P50Ms = Stats.Percentile(latencies, 50),
             P95Ms = Stats.Percentile(latencies, 95),
@@ -297,7 +305,8 @@ internal sealed class BenchRunner : IAsyncDisposable
             Lost = lost,
             Doubled = doubled,
             Errors = result.Errors,
-            Note = $"open loop at {rate}/s; 200 → Graph send; {_llm.Calls - llmCallsBefore} LLM calls, {_graph.Reads} read receipts, {sentInDb} outbound sent in the database"
+            PeakThreads = service.PeakThreads,
+            Note = $"open loop at {rate}/s; model {modelDelay.TotalSeconds:0.#} s; peak {service.PeakThreads} threads; 200 → Graph send; {_llm.Calls - llmCallsBefore} LLM calls, {_graph.Reads} read receipts, {sentInDb} outbound sent in the database"
                 + (drained ? string.Empty : $"; sends still missing after {drainLimit.TotalSeconds:0} s (counted as lost)")
                 + (result.Skipped > 0 ? $"; {result.Skipped} not sent" : string.Empty),
             Failed = acknowledged == 0,

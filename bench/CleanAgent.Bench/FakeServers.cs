@@ -87,12 +87,15 @@ internal sealed class FakeGraphApi
     });
 }
 
-/// <summary>An OpenAI-compatible chat endpoint that answers at once with a fixed short reply.</summary>
+/// <summary>An OpenAI-compatible chat endpoint that answers with a fixed short reply, at once or after <see cref="Delay"/>.</summary>
 internal sealed class FakeLlm
 {
     private long _calls;
 
     public long Calls => Interlocked.Read(ref _calls);
+
+    /// <summary>How long the model "thinks" (reply-slow-model: 2 s, as a real model takes seconds).</summary>
+    public TimeSpan Delay { get; set; }
 
     public void Map(WebApplication app) => app.MapPost("/{**path}", async (HttpContext context, string path) =>
     {
@@ -105,6 +108,11 @@ internal sealed class FakeLlm
         using var json = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
         var model = json.RootElement.TryGetProperty("model", out var m) ? m.GetString() : "bench";
         var n = Interlocked.Increment(ref _calls);
+        if (Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(Delay, context.RequestAborted);
+        }
+
         return Results.Text($$$"""
             {"id":"chatcmpl-bench{{{n}}}","object":"chat.completion","created":{{{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}}},"model":"{{{model}}}",
              "choices":[{"index":0,"message":{"role":"assistant","content":"Thanks for your message! Your order ships tomorrow and arrives in two days."},"finish_reason":"stop"}],

@@ -24,6 +24,9 @@ internal sealed record ResultRow(string Scenario, string Provider, double Second
     /// <summary>The service's CPU time (user + system, all cores) per request or message: a figure a busy machine moves less than latency.</summary>
     public double? CpuMsPerRequest { get; init; }
 
+    /// <summary>The service's most threads during the measured part (reply scenarios).</summary>
+    public int? PeakThreads { get; init; }
+
     public long? Lost { get; init; }
 
     public long? Doubled { get; init; }
@@ -101,6 +104,7 @@ internal static class Report
         ratio = r.Ratio is { } ratio && double.IsFinite(ratio) ? Math.Round(ratio, 3) : (double?)null,
         peakMb = Round(r.PeakMb),
         cpuMsPerRequest = r.CpuMsPerRequest is { } cpu && double.IsFinite(cpu) ? Math.Round(cpu, 3) : (double?)null,
+        peakThreads = r.PeakThreads,
         lost = r.Lost,
         doubled = r.Doubled,
         errors = r.Errors,

@@ -101,6 +101,34 @@ internal sealed class ServiceProcess : IAsyncDisposable
         return service;
     }
 
+    private Timer? _threadSampler;
+    private int _peakThreads;
+
+    /// <summary>The most threads the process had since <see cref="ResetPeakThreads"/>, sampled every 100 ms.</summary>
+    public int PeakThreads => Volatile.Read(ref _peakThreads);
+
+    public void ResetPeakThreads()
+    {
+        Volatile.Write(ref _peakThreads, 0);
+        _threadSampler ??= new Timer(_ => SampleThreads(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(100));
+    }
+
+    private void SampleThreads()
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("Threads:", StringComparison.Ordinal));
+            if (line is not null && int.TryParse(line["Threads:".Length..].Trim(), out var threads) && threads > _peakThreads)
+            {
+                Volatile.Write(ref _peakThreads, threads);
+            }
+        }
+        catch (IOException)
+        {
+            // The process has ended, or this is not Linux.
+        }
+    }
+
     /// <summary>Samples VmHWM so the peak is known even if the process is gone when it is asked.</summary>
     public void Sample() => _peakBytes = Math.Max(_peakBytes, ReadPeakBytes());
 
@@ -118,6 +146,11 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_threadSampler is not null)
+        {
+            await _threadSampler.DisposeAsync();
+        }
+
         Sample();
         if (!_process.HasExited)
         {

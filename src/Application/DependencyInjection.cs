@@ -5,11 +5,12 @@ namespace CleanAgent.Application;
 
 public static class DependencyInjection
 {
-    /// <summary>Registers the validators; the mediator itself is generated and registered by the WebApi.</summary>
+    /// <summary>Registers the validators and the helpers of use cases; the mediator itself is generated and registered by the WebApi.</summary>
     public static IServiceCollection AddApplication(this IServiceCollection services)
     {
         services.AddValidatorsFromAssemblyContaining(typeof(DependencyInjection), includeInternalTypes: true);
         services.AddSingleton(TimeProvider.System);
+        services.AddScoped<Replies.GenerateReply.ReplyPrompt>();
         return services;
     }
 }

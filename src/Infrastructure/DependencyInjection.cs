@@ -63,21 +63,23 @@ public static class DependencyInjection
         services.AddHostedService(sp => sp.GetRequiredService<BatchingWebhookDeliveryQueue>());
 
         services.Configure<ReplyOptions>(configuration.GetSection("WhatsApp"));
-        services.AddSingleton<HangfireReplyScheduler>();
-        services.AddSingleton<IReplyScheduler>(sp => sp.GetRequiredService<HangfireReplyScheduler>());
-        services.AddHostedService(sp => sp.GetRequiredService<HangfireReplyScheduler>());
+        services.AddSingleton<ReplyDispatcher>();
+        services.AddSingleton<IReplyScheduler>(sp => sp.GetRequiredService<ReplyDispatcher>());
+        services.AddHostedService(sp => sp.GetRequiredService<ReplyDispatcher>());
         services.AddTransient<ReplyToConversationJob>();
         services.AddHostedService<PendingReplySweeper>();
         services.AddSingleton<RawPayloadRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<RawPayloadRetention>());
 
-        // A reply job spends most of its time waiting for the model (seconds) and the Graph API, so the workers, not the
-        // CPU, bound how many customers are answered at once: 4 workers and a 2-second model answer 2 customers a second.
+        // First attempts run in-process (ReplyDispatcher); Hangfire's workers run only the retries of replies that the
+        // model or Meta could not take at first, so a few suffice.
         var workerCount = configuration.GetValue<int?>("Hangfire:WorkerCount") is > 0 and var workers
             ? workers
-            : Math.Max(20, Environment.ProcessorCount * 5);
-        services.AddHangfire(config =>
+            : Math.Max(10, Environment.ProcessorCount * 2);
+        services.AddSingleton<ReplyRetryFilter>();
+        services.AddHangfire((sp, config) =>
         {
+            config.UseFilter(sp.GetRequiredService<ReplyRetryFilter>());
             config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
                 .UseRecommendedSerializerSettings();

@@ -15,7 +15,7 @@ internal static class RepliesDependencyInjection
     public static IServiceCollection AddRepliesInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<MetaOptions>(configuration.GetSection(MetaOptions.SectionName));
-        services.AddSingleton<SendPacer>();
+        services.AddSingleton<ISendPacer, SendPacer>();
         services.AddHttpClient<IWhatsAppSender, GraphApiWhatsAppSender>((sp, client) =>
             client.Timeout = TimeSpan.FromSeconds(Math.Max(1, sp.GetRequiredService<IOptions<MetaOptions>>().Value.TimeoutSeconds)));
 

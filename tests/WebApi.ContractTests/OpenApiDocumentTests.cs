@@ -135,7 +135,8 @@ public sealed partial class OpenApiDocumentTests : IAsyncLifetime
         Assert.NotNull(schemas["ProblemDetails"]!["properties"]!["traceId"]);
         Assert.NotNull(schemas["ValidationProblemDetails"]!["properties"]!["traceId"]);
         Assert.Equal(["Inbound", "Outbound"], Values(schemas["MessageDirection"]!));
-        Assert.Equal(["Received", "Pending", "Sent", "Delivered", "Read", "Played", "Failed"], Values(schemas["MessageStatus"]!));
+        Assert.Equal(Enum.GetNames<CleanAgent.Domain.Conversations.MessageStatus>(), Values(schemas["MessageStatus"]!));
+        Assert.Contains("Received", Values(schemas["MessageStatus"]!));
         Assert.Equal(["Active", "Inactive"], Values(schemas["NumberStatus"]!));
 
         static string[] Values(JsonNode schema)

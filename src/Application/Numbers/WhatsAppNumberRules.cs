@@ -18,6 +18,7 @@ public interface IWhatsAppNumberFields
     string? BusinessId { get; }
     string? AccessToken { get; }
     string? GraphApiVersion { get; }
+    int? MaxSendsPerSecond { get; }
 }
 
 internal static class WhatsAppNumberRules
@@ -51,6 +52,9 @@ internal static class WhatsAppNumberRules
             .Must(v => string.IsNullOrEmpty(v) || !Domain.Common.GraphApiVersion.IsExpired(v, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)))
             .WithMessage(v => $"Graph API version {v.GraphApiVersion} has expired; use {Domain.Common.GraphApiVersion.Default} or later.")
             .WithName("Graph API version").OverridePropertyName("graphApiVersion");
+        validator.RuleFor(x => x.MaxSendsPerSecond).InclusiveBetween(1, 1000)
+            .WithMessage("Max sends per second must be between 1 and 1000 (Meta's default throughput is 80; coexistence numbers are held to 20).")
+            .WithName("Max sends per second").OverridePropertyName("maxSendsPerSecond");
         validator.RuleFor(x => x.AppSecret).MaximumLength(256).WithName("App Secret").OverridePropertyName("appSecret");
         validator.RuleFor(x => x.AccessToken).MaximumLength(4096).WithName("Access token").OverridePropertyName("accessToken");
         validator.RuleFor(x => x.AgentId)
@@ -67,7 +71,8 @@ internal static class WhatsAppNumberRules
         fields.AgentId,
         fields.AppId,
         fields.BusinessId,
-        fields.GraphApiVersion);
+        fields.GraphApiVersion,
+        fields.MaxSendsPerSecond);
 
     public static void StoreSecrets(this WhatsAppNumber number, IWhatsAppNumberFields fields, ISecretProtector protector)
     {

@@ -30,6 +30,18 @@ public sealed class ReplyOptions
     /// </summary>
     public int LeaseSeconds { get; set; } = 60;
 
+    /// <summary>The lease as a span of time.</summary>
+    public TimeSpan Lease => TimeSpan.FromSeconds(Math.Max(1, LeaseSeconds));
+
+    /// <summary>
+    /// Replies produced at once by one instance. A reply mostly waits (for the model, for Meta) without holding a
+    /// thread, so this bounds memory and connections, not CPU.
+    /// </summary>
+    public int MaxConcurrentReplies { get; set; } = 512;
+
+    /// <summary>The most of those one number may hold, so that a number's backlog leaves room for the others.</summary>
+    public int MaxConcurrentRepliesPerNumber { get; set; } = 384;
+
     /// <summary>How often the sweeper looks for owed replies that no job is working on.</summary>
     public int SweepIntervalSeconds { get; set; } = 10;
 

@@ -119,6 +119,40 @@ public sealed class Conversation
 
     public bool HoldsLease(Guid owner, DateTime now) => ReplyLeaseOwner == owner && ReplyLeaseUntil is { } until && until > now;
 
+    /// <summary>A reply run may start: one is owed, no other run holds the conversation, and its backoff has passed.</summary>
+    public bool CanBeClaimedBy(Guid owner, DateTime now) =>
+        ReplyPending && !IsLeasedByOther(owner, now) && (ReplyRetryAt is null || ReplyRetryAt <= now);
+
+    /// <summary>Takes the conversation for one reply run until <paramref name="now"/> + <paramref name="lease"/>; false when it may not.</summary>
+    public bool TryClaimReply(Guid owner, DateTime now, TimeSpan lease)
+    {
+        if (!CanBeClaimedBy(owner, now))
+        {
+            return false;
+        }
+
+        ClaimReply(owner, now + lease);
+        return true;
+    }
+
+    /// <summary>
+    /// Extends the run's lease. False when the run lost the conversation: another run took it over after the lease ran
+    /// out (its owner changed), or the reply was finished or deferred meanwhile.
+    /// </summary>
+    public bool TryRenewLease(Guid owner, DateTime now, TimeSpan lease)
+    {
+        if (ReplyLeaseOwner != owner)
+        {
+            return false;
+        }
+
+        ClaimReply(owner, now + lease);
+        return true;
+    }
+
+    /// <summary>A lease with less than half its length left is renewed before a long wait (the model); a fresher one is not.</summary>
+    public bool LeaseRunsLow(DateTime now, TimeSpan lease) => ReplyLeaseUntil is not { } until || until - now < lease / 2;
+
     /// <summary>Takes (or renews) the conversation for one reply job until <paramref name="until"/>.</summary>
     public void ClaimReply(Guid owner, DateTime until)
     {
@@ -135,15 +169,31 @@ public sealed class Conversation
         Version++;
     }
 
-    /// <summary>Records a failed attempt: the lease is freed and the next attempt waits for the backoff.</summary>
-    public void DeferReply(string error, DateTime retryAt)
+    /// <summary>
+    /// Records a failed attempt of the run <paramref name="owner"/>: the lease is freed and the next attempt waits for
+    /// the backoff (<see cref="ReplyRetryPolicy"/>), or for as long as Meta asked when that is longer. The one retry
+    /// clock of a reply; returns when the next attempt is due, or null when another run holds the conversation now.
+    /// </summary>
+    public DateTime? DeferReply(Guid owner, string error, DateTime now, TimeSpan? retryAfter = null)
     {
+        if (ReplyLeaseOwner is not null && ReplyLeaseOwner != owner)
+        {
+            return null;
+        }
+
+        var delay = ReplyRetryPolicy.DelayAfter(ReplyAttempts + 1);
+        if (retryAfter > delay)
+        {
+            delay = retryAfter.Value;
+        }
+
         ReplyLeaseUntil = null;
         ReplyLeaseOwner = null;
         ReplyAttempts++;
-        ReplyRetryAt = retryAt;
+        ReplyRetryAt = now + delay;
         LastReplyError = error.Length > 1000 ? error[..1000] : error;
         Version++;
+        return ReplyRetryAt;
     }
 
     public bool IsWithinServiceWindow(DateTime now) => LastInboundAt is { } last && now - last < ServiceWindow;

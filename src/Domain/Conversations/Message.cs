@@ -142,4 +142,38 @@ public sealed class Message
     }
 
     public void MarkAnswered(DateTime now) => AnsweredAt ??= now;
+
+    /// <summary>An outbound message in the outbox: committed, not yet accepted by Meta.</summary>
+    public bool AwaitsDelivery => Direction == MessageDirection.Outbound && Status == MessageStatus.Pending;
+
+    /// <summary>Failed for good before Meta accepted it: an operator may send it again or discard it.</summary>
+    public bool IsUndelivered => Direction == MessageDirection.Outbound && Status == MessageStatus.Failed && WhatsAppMessageId is null;
+
+    /// <summary>Puts an undelivered message back in the outbox; false when it was delivered, pending or has nothing to send.</summary>
+    public bool TryRequeue(DateTime now)
+    {
+        if (!IsUndelivered || string.IsNullOrEmpty(Text))
+        {
+            return false;
+        }
+
+        Status = MessageStatus.Pending;
+        ErrorCode = null;
+        ErrorTitle = null;
+        StatusAt = now;
+        return true;
+    }
+
+    /// <summary>Gives an undelivered message up for good; false when there is nothing to give up.</summary>
+    public bool TryDiscard(DateTime now)
+    {
+        if (!IsUndelivered)
+        {
+            return false;
+        }
+
+        Status = MessageStatus.Discarded;
+        StatusAt = now;
+        return true;
+    }
 }

@@ -2,7 +2,7 @@ namespace CleanAgent.Domain.Conversations;
 
 /// <summary>
 /// Where a message stands. Inbound messages are <see cref="Received"/>; outbound ones move
-/// Pending → Sent → Delivered → Read (or Played for voice), or end Failed.
+/// Pending → Sent → Delivered → Read (or Played for voice), or end Failed (and maybe Discarded).
 /// </summary>
 public enum MessageStatus
 {
@@ -13,6 +13,9 @@ public enum MessageStatus
     Read,
     Played,
     Failed,
+
+    /// <summary>An outbound message that failed and that an operator chose not to send again.</summary>
+    Discarded,
 }
 
 public static class MessageStatusRules
@@ -25,6 +28,7 @@ public static class MessageStatusRules
         MessageStatus.Sent => 1,
         MessageStatus.Delivered => 2,
         MessageStatus.Failed => 2,
+        MessageStatus.Discarded => 2,
         MessageStatus.Read => 3,
         MessageStatus.Played => 4,
         _ => 0,

@@ -28,6 +28,9 @@ public sealed class WhatsAppNumber
     public string? AppId { get; private set; }
     public string? BusinessId { get; private set; }
     public string GraphApiVersion { get; private set; }
+    /// <summary>Sends per second from this number; null for <c>Meta:MaxSendsPerSecond</c>.</summary>
+    public int? MaxSendsPerSecond { get; private set; }
+
     public string? ProtectedAppSecret { get; private set; }
     public string? ProtectedAccessToken { get; private set; }
     public string? AccessTokenLast4 { get; private set; }
@@ -59,6 +62,7 @@ public sealed class WhatsAppNumber
         AppId = Blank(settings.AppId);
         BusinessId = Blank(settings.BusinessId);
         GraphApiVersion = Blank(settings.GraphApiVersion) ?? Common.GraphApiVersion.Default;
+        MaxSendsPerSecond = settings.MaxSendsPerSecond;
         UpdatedAt = now;
     }
 
@@ -104,4 +108,5 @@ public sealed record WhatsAppNumberSettings(
     Guid? AgentId,
     string? AppId,
     string? BusinessId,
-    string? GraphApiVersion);
+    string? GraphApiVersion,
+    int? MaxSendsPerSecond = null);

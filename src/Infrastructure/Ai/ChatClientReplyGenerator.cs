@@ -83,6 +83,6 @@ internal sealed partial class ChatClientReplyGenerator(
         return prompt.ToString();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The model {Model} could not answer ({Reason}); the reply will be retried")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The model {Model} could not answer ({Reason})")]
     private partial void LogFailed(string model, string reason);
 }

@@ -11,11 +11,11 @@ namespace CleanAgent.Infrastructure.Meta;
 /// <summary>
 /// Sends through Meta's Graph API with the number's own token and API version. No HTTP-level
 /// retry: a blind retry of a POST can send the customer the same message twice, so retries are
-/// the reply job's decision, made from the classified result.
+/// the delivery step's decision, made from the classified result; pacing is the delivery step's too. Failures are
+/// logged here at Debug only, with Meta's details: the step that handles one logs it once, at the level it deserves.
 /// </summary>
 internal sealed partial class GraphApiWhatsAppSender(
     HttpClient http,
-    SendPacer pacer,
     IOptions<MetaOptions> options,
     TimeProvider time,
     ILogger<GraphApiWhatsAppSender> logger) : IWhatsAppSender
@@ -54,11 +54,6 @@ internal sealed partial class GraphApiWhatsAppSender(
         {
             LogNoToken(number.PhoneNumberId);
             return new SendResult.PermanentFailure("no_access_token", "The number has no access token and Meta:FallbackAccessToken is not set.");
-        }
-
-        if (!await pacer.WaitTurnAsync(number.PhoneNumberId, cancellationToken))
-        {
-            return new SendResult.RetryableFailure("paced", "Too many sends queued for this number.", TimeSpan.FromSeconds(1));
         }
 
         var version = string.IsNullOrWhiteSpace(number.GraphApiVersion) ? _options.DefaultGraphApiVersion : number.GraphApiVersion.Trim();
@@ -153,25 +148,25 @@ internal sealed partial class GraphApiWhatsAppSender(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Operator action needed: Meta rejected the access token used for phone number id {PhoneNumberId} (code 190, subcode {Subcode}). Set a new token on the number or Meta:FallbackAccessToken.")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Meta rejected the access token used for phone number id {PhoneNumberId} (code 190, subcode {Subcode})")]
     private partial void LogTokenRejected(string phoneNumberId, int? subcode);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Graph API send from {PhoneNumberId} failed, will retry: HTTP {Status}, code {Code}, subcode {Subcode}, retry after {RetryAfter}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Graph API send from {PhoneNumberId} failed, will retry: HTTP {Status}, code {Code}, subcode {Subcode}, retry after {RetryAfter}")]
     private partial void LogRetryable(string phoneNumberId, int status, string code, int? subcode, TimeSpan? retryAfter);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Graph API send from {PhoneNumberId} failed permanently: HTTP {Status}, code {Code}, subcode {Subcode}: {Title}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Graph API send from {PhoneNumberId} failed permanently: HTTP {Status}, code {Code}, subcode {Subcode}: {Title}")]
     private partial void LogPermanent(string phoneNumberId, int status, string code, int? subcode, string title);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Graph API call from {PhoneNumberId} timed out")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Graph API call from {PhoneNumberId} timed out")]
     private partial void LogTimeout(string phoneNumberId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Graph API call from {PhoneNumberId} failed on the network: {Error}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Graph API call from {PhoneNumberId} failed on the network: {Error}")]
     private partial void LogNetworkError(string phoneNumberId, string error);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Operator action needed: phone number id {PhoneNumberId} has no access token and Meta:FallbackAccessToken is not set")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Phone number id {PhoneNumberId} has no access token and Meta:FallbackAccessToken is not set")]
     private partial void LogNoToken(string phoneNumberId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Graph API accepted a send from {PhoneNumberId} but returned no message id")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Graph API accepted a send from {PhoneNumberId} but returned no message id")]
     private partial void LogNoWamid(string phoneNumberId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Could not mark a message read for {PhoneNumberId} (ignored): code {Code}: {Reason}")]

@@ -26,6 +26,8 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
 
     public void DiscardChanges() => ChangeTracker.Clear();
 
+    public Task ReloadAsync(object entity, CancellationToken cancellationToken) => Entry(entity).ReloadAsync(cancellationToken);
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
 

@@ -1,7 +1,9 @@
 using CleanAgent.Application.Common.Models;
 using CleanAgent.Application.Conversations;
 using CleanAgent.Application.Conversations.GetConversationMessages;
+using CleanAgent.Application.Conversations.DiscardOutboundMessage;
 using CleanAgent.Application.Conversations.GetConversations;
+using CleanAgent.Application.Conversations.RetryOutboundMessage;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -43,4 +45,32 @@ public sealed class ConversationsController(ISender sender) : ControllerBase
     public async Task<PagedList<MessageDto>> Messages(
         Guid id, [FromQuery] int page = 1, [FromQuery] int pageSize = 100, CancellationToken cancellationToken = default) =>
         await sender.Send(new GetConversationMessagesQuery(id, page, pageSize), cancellationToken);
+
+    /// <summary>Retry an outbound message</summary>
+    /// <remarks>Sends again an outbound message that failed for good before Meta accepted it: it goes back to the outbox as Pending.</remarks>
+    /// <param name="id">The conversation's id.</param>
+    /// <param name="messageId">The message's id.</param>
+    /// <response code="202">The message, Pending again; it is sent in the background.</response>
+    /// <response code="404">No conversation has this id, or it has no message with this id.</response>
+    /// <response code="409">The message is not an outbound message that failed before Meta accepted it.</response>
+    [HttpPost("{id:guid}/messages/{messageId:guid}/retry", Name = "RetryOutboundMessage")]
+    [ProducesResponseType<MessageDto>(StatusCodes.Status202Accepted)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict)]
+    public async Task<ActionResult<MessageDto>> Retry(Guid id, Guid messageId, CancellationToken cancellationToken) =>
+        Accepted(await sender.Send(new RetryOutboundMessageCommand(id, messageId), cancellationToken));
+
+    /// <summary>Discard an outbound message</summary>
+    /// <remarks>Gives up an outbound message that failed for good: it stays in the history as Discarded.</remarks>
+    /// <param name="id">The conversation's id.</param>
+    /// <param name="messageId">The message's id.</param>
+    /// <response code="200">The message, now Discarded.</response>
+    /// <response code="404">No conversation has this id, or it has no message with this id.</response>
+    /// <response code="409">The message is not an outbound message that failed.</response>
+    [HttpPost("{id:guid}/messages/{messageId:guid}/discard", Name = "DiscardOutboundMessage")]
+    [ProducesResponseType<MessageDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict)]
+    public async Task<MessageDto> Discard(Guid id, Guid messageId, CancellationToken cancellationToken) =>
+        await sender.Send(new DiscardOutboundMessageCommand(id, messageId), cancellationToken);
 }

@@ -137,14 +137,15 @@ public sealed class GraphApiWhatsAppSenderTests : IDisposable
     }
 
     [Fact]
-    public async Task Expired_token_is_logged_as_an_operator_action()
+    public async Task Expired_token_is_a_permanent_190_left_to_the_delivery_step_to_log()
     {
         Answer(401, FakeHttpServer.Fixture("graph_error_190_graph_docs.json"));
 
-        await Sender.SendTextAsync(Number(), "15551234567", "x", null, CancellationToken.None);
+        var result = await Sender.SendTextAsync(Number(), "15551234567", "x", null, CancellationToken.None);
 
+        Assert.Equal("190", Assert.IsType<SendResult.PermanentFailure>(result).Code);
         var logs = _services.GetFakeLogCollector().GetSnapshot();
-        Assert.Contains(logs, r => r.Message.Contains("Operator action", StringComparison.Ordinal) && r.Message.Contains(PhoneNumberId, StringComparison.Ordinal));
+        Assert.DoesNotContain(logs, r => r.Level > Microsoft.Extensions.Logging.LogLevel.Debug && r.Category!.Contains("GraphApi", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -202,6 +202,141 @@ public abstract class ReplyFlowTests<TApp>(TApp app) : DatabaseTest<TApp>(app)
     }
 
     [SkippableFact]
+    public async Task A_backlog_on_one_number_does_not_delay_another_numbers_answer()
+    {
+        RequireDatabase();
+        var (admin, agentId, _) = await SetUpAsync();
+        const string busy = "106540352240001";
+        await admin.AddNumberAsync(busy, agentId: agentId, maxSendsPerSecond: 2);
+        App.LlmAnswers("Thanks for writing!");
+        using var client = App.CreateClient();
+
+        // Forty customers write to the busy number, which Meta lets send 2 messages a second: 20 s of backlog.
+        const int backlog = 40;
+        await Task.WhenAll(Enumerable.Range(0, backlog).Select(i =>
+            client.PostWebhookAsync(Meta.TextWebhook(busy, $"4915100000{i:000}", $"wamid.BUSY{i}", "Hi", "Busy", DateTimeOffset.UtcNow.ToUnixTimeSeconds()))));
+        await ReplyTestApp.EventuallyAsync(async () => App.SentTexts().Count(s => s.Path.Contains(busy, StringComparison.Ordinal)) >= 1, "the backlog started");
+
+        await client.PostWebhookAsync(Text("wamid.QUIET", "Is anyone there?"));
+        await ReplyTestApp.EventuallyAsync(async () => App.SentTexts().Any(s => s.Path.Contains(PhoneNumberId, StringComparison.Ordinal)), "the quiet number's answer");
+
+        var busySent = App.SentTexts().Count(s => s.Path.Contains(busy, StringComparison.Ordinal));
+        Assert.True(busySent < backlog / 2, $"the quiet number waited for {busySent} of the busy number's {backlog} sends");
+        await ReplyTestApp.EventuallyAsync(
+            async () => App.SentTexts().Count(s => s.Path.Contains(busy, StringComparison.Ordinal)) == backlog, "the whole backlog answered", seconds: 120);
+    }
+
+    [SkippableFact]
+    public async Task A_refused_answer_can_be_sent_again_or_discarded_through_the_api()
+    {
+        RequireDatabase();
+        var (admin, _, numberId) = await SetUpAsync();
+        App.LlmAnswers("Here you go.");
+        App.Graph.Given(Request.Create().WithPath("/*").UsingPost().WithBody(b => b != null && b.Contains("\"text\":{", StringComparison.Ordinal)))
+            .AtPriority(0)
+            .RespondWith(Response.Create().WithStatusCode(400).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"error":{"message":"(#131026) Message undeliverable","type":"OAuthException","code":131026,"fbtrace_id":"A3"}}"""));
+        using var client = App.CreateClient();
+        await client.PostWebhookAsync(Text("wamid.REFUSED", "Hello"));
+        await WaitForSentAsync(1);
+        var conversationId = (await App.WithDbAsync(db => db.Conversations.AsNoTracking().SingleAsync())).Id;
+        var refused = Assert.Single(await OutboundAsync());
+        Assert.Equal(MessageStatus.Failed, refused.Status);
+
+        // Meta takes messages again: the operator sends the refused answer once more, without asking the model again.
+        App.GraphAcceptsEverything();
+        var retried = await admin.PostAsync($"/api/conversations/{conversationId}/messages/{refused.Id}/retry", null);
+        Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
+        Assert.Equal("Pending", (await retried.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        await ReplyTestApp.EventuallyAsync(async () => (await OutboundAsync()).Single().Status == MessageStatus.Sent, "the retried answer sent");
+        Assert.Equal("Here you go.", Assert.Single(App.SentTexts()).Text);
+        Assert.Single(App.LlmRequests());
+
+        // A sent message can be neither sent again nor discarded; an unknown one is 404.
+        var again = await admin.PostAsync($"/api/conversations/{conversationId}/messages/{refused.Id}/retry", null);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("Meta accepted", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsync($"/api/conversations/{conversationId}/messages/{refused.Id}/discard", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"/api/conversations/{conversationId}/messages/{Guid.NewGuid()}/discard", null)).StatusCode);
+
+        // A failed record (the closed window) has nothing to send again, but it can be discarded.
+        var record = await App.WithDbAsync(async db =>
+        {
+            var conversation = await db.Conversations.SingleAsync();
+            var message = Message.OutboundText(conversation, string.Empty, null, DateTime.UtcNow);
+            message.MarkFailed("window_closed", "More than 24 hours had passed", DateTime.UtcNow);
+            db.Messages.Add(message);
+            await db.SaveChangesAsync();
+            return message.Id;
+        });
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsync($"/api/conversations/{conversationId}/messages/{record}/retry", null)).StatusCode);
+        var discarded = await admin.PostAsync($"/api/conversations/{conversationId}/messages/{record}/discard", null);
+        Assert.Equal(HttpStatusCode.OK, discarded.StatusCode);
+        Assert.Equal("Discarded", (await discarded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        _ = numberId;
+    }
+
+    [SkippableFact]
+    public async Task An_expired_token_is_logged_once_as_an_operator_action()
+    {
+        RequireDatabase();
+        await SetUpAsync();
+        App.LlmAnswers("Here you go.");
+        App.Graph.Given(Request.Create().WithPath("/*").UsingPost().WithBody(b => b != null && b.Contains("\"text\":{", StringComparison.Ordinal)))
+            .AtPriority(0)
+            .RespondWith(Response.Create().WithStatusCode(401).WithHeader("Content-Type", "application/json")
+                .WithBody(FakeHttpServer.Fixture("graph_error_190_graph_docs.json")));
+        using var client = App.CreateClient();
+
+        await client.PostWebhookAsync(Text("wamid.TOKEN", "Hello"));
+        await WaitForSentAsync(1);
+        await ReplyTestApp.EventuallyAsync(
+            async () => !(await App.WithDbAsync(db => db.Conversations.AsNoTracking().SingleAsync())).ReplyPending, "the reply given up");
+
+        var errors = App.Logs.GetSnapshot().Where(r => r.Level >= Microsoft.Extensions.Logging.LogLevel.Error).ToList();
+        var operatorAction = Assert.Single(errors);
+        Assert.Contains("Operator action needed", operatorAction.Message, StringComparison.Ordinal);
+        Assert.Contains(PhoneNumberId, operatorAction.Message, StringComparison.Ordinal);
+        Assert.Equal("190", Assert.Single(await OutboundAsync()).ErrorCode);
+
+        // The failure shows in the Hangfire dashboard, with Meta's reason (SQLite's in-memory Hangfire keeps other tests' jobs).
+        var conversationId = (await App.WithDbAsync(db => db.Conversations.AsNoTracking().SingleAsync())).Id;
+        var monitor = App.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
+        bool Ours(KeyValuePair<string, Hangfire.Storage.Monitoring.FailedJobDto> j) => (Guid)j.Value.Job.Args[0] == conversationId;
+        await ReplyTestApp.EventuallyAsync(async () => monitor.FailedJobs(0, 1000).Any(Ours), "the failure shown in Hangfire");
+        var job = Assert.Single(monitor.FailedJobs(0, 1000), Ours).Value;
+        Assert.Contains("190", job.ExceptionMessage, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task A_reply_meta_could_not_take_is_retried_by_hangfire_at_the_conversations_retry_time()
+    {
+        RequireDatabase();
+        await SetUpAsync();
+        App.LlmAnswers("Here you go.");
+        App.Graph.Given(Request.Create().WithPath("/*").UsingPost().WithBody(b => b != null && b.Contains("\"text\":{", StringComparison.Ordinal)))
+            .AtPriority(0)
+            .RespondWith(Response.Create().WithStatusCode(503).WithHeader("Content-Type", "application/json").WithBody("{}"));
+        using var client = App.CreateClient();
+
+        await client.PostWebhookAsync(Text("wamid.LATER", "Hello"));
+        var conversation = await ReplyTestApp.EventuallyReadAsync(
+            () => App.WithDbAsync(db => db.Conversations.AsNoTracking().SingleAsync()), c => c.ReplyRetryAt is not null, "the retry clock set");
+
+        // One clock: the Hangfire job waits for exactly the conversation's retry time, with the reason.
+        var monitor = App.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
+        bool Ours(KeyValuePair<string, Hangfire.Storage.Monitoring.ScheduledJobDto> j) => (Guid)j.Value.Job.Args[0] == conversation.Id;
+        await ReplyTestApp.EventuallyAsync(async () => monitor.ScheduledJobs(0, 1000).Any(Ours), "the retry scheduled in Hangfire");
+        var scheduled = Assert.Single(monitor.ScheduledJobs(0, 1000), Ours).Value;
+        Assert.InRange((scheduled.EnqueueAt - conversation.ReplyRetryAt!.Value).Duration(), TimeSpan.Zero, TimeSpan.FromSeconds(1));
+
+        App.GraphAcceptsEverything();
+        await WaitForSentAsync(1);
+        Assert.Equal(MessageStatus.Sent, Assert.Single(await OutboundAsync()).Status);
+        Assert.Single(App.LlmRequests());
+    }
+
+    [SkippableFact]
     public async Task Jobs_racing_for_one_conversation_answer_it_once()
     {
         RequireDatabase();
@@ -247,7 +382,8 @@ public abstract class ReplyFlowTests<TApp>(TApp app) : DatabaseTest<TApp>(app)
         await WaitForSentAsync(1);
 
         Assert.Equal("Thought about it.", Assert.Single(App.SentTexts()).Text);
-        Assert.DoesNotContain(App.Logs.GetSnapshot(), r => r.Message.Contains("ReplyToConversationCommand took", StringComparison.Ordinal));
+        string[] replySteps = ["ReplyToConversationCommand", "ClaimConversationCommand", "DecideReplyCommand", "GenerateReplyCommand", "DeliverOutboxCommand"];
+        Assert.DoesNotContain(App.Logs.GetSnapshot(), r => r.Message.Contains(" took ", StringComparison.Ordinal) && replySteps.Any(s => r.Message.Contains(s, StringComparison.Ordinal)));
     }
 
     [SkippableFact]

@@ -43,7 +43,8 @@ public sealed class ProcessRig : IAsyncDisposable
             ["Ai__Model"] = "test-model",
             // Every customer writes once: answer at once instead of waiting for more.
             ["WhatsApp__BurstWindowMilliseconds"] = "0",
-            ["Hangfire__WorkerCount"] = Workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["WhatsApp__MaxConcurrentReplies"] = Runs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Hangfire__WorkerCount"] = RetryWorkers.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in settings)
         {
@@ -105,14 +106,17 @@ public sealed class ProcessRig : IAsyncDisposable
         await admin.AddNumberAsync(PhoneNumberId, agentId: agentId);
     }
 
-    /// <summary>Hangfire workers per process; a reply job holds one while it runs.</summary>
-    public const int Workers = 4;
+    /// <summary>Reply runs in process at once (first attempts, <c>WhatsApp:MaxConcurrentReplies</c>).</summary>
+    public const int Runs = 4;
+
+    /// <summary>Hangfire workers per process (retries); a retry holds one while it runs.</summary>
+    public const int RetryWorkers = 2;
 
     /// <summary>
     /// A killed process can double at most the replies it was sending at that instant (the documented
-    /// window: Meta accepted, the wamid not yet committed): one per worker.
+    /// window: Meta accepted, the wamid not yet committed): one per run in flight, in process or in Hangfire.
     /// </summary>
-    public const int RepliesInFlightAtMost = Workers;
+    public const int RepliesInFlightAtMost = Runs + RetryWorkers;
 
     public static string Customer(int i) => "1631555" + i.ToString("0000", System.Globalization.CultureInfo.InvariantCulture);
 

@@ -44,7 +44,8 @@ public static class Meta
 
     /// <summary>Adds a number through the admin API and returns its id.</summary>
     public static async Task<Guid> AddNumberAsync(
-        this HttpClient admin, string phoneNumberId, string appSecret = AppSecret, Guid? agentId = null, string? accessToken = AccessToken, string status = "Active")
+        this HttpClient admin, string phoneNumberId, string appSecret = AppSecret, Guid? agentId = null, string? accessToken = AccessToken, string status = "Active",
+        int? maxSendsPerSecond = null)
     {
         var suffix = Interlocked.Increment(ref _phoneSuffix) % 100;
         var response = await admin.PostAsJsonAsync("/api/whatsapp-numbers", new
@@ -58,6 +59,7 @@ public static class Meta
             accessToken,
             appId = "1234567890",
             businessId = "9876543210",
+            maxSendsPerSecond,
         });
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, body);

@@ -98,6 +98,14 @@ public class ReplyTestApp : TestApp
         }
     }
 
+    /// <summary>Waits (bounded) until <paramref name="read"/> gives a value that <paramref name="holds"/>, and returns it.</summary>
+    public static async Task<T> EventuallyReadAsync<T>(Func<Task<T>> read, Func<T, bool> holds, string what, int seconds = 60)
+    {
+        var value = await read();
+        await EventuallyAsync(async () => holds(value = await read()), what, seconds);
+        return value;
+    }
+
     /// <summary>Creates an agent through the admin API.</summary>
     public async Task<Guid> AddAgentAsync(HttpClient admin, string prompt = "You are Bella, the assistant of Pizzeria Roma.", string? fallbackReply = null)
     {

@@ -17,6 +17,9 @@ public interface IApplicationDbContext
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken);
 
+    /// <summary>Reads an entity's stored values again (after another writer changed it), forgetting its unsaved changes.</summary>
+    Task ReloadAsync(object entity, CancellationToken cancellationToken);
+
     /// <summary>Forgets every tracked change, so that a failed unit of work can be tried again from fresh reads.</summary>
     void DiscardChanges();
 }

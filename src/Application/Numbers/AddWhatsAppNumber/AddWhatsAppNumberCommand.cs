@@ -19,7 +19,8 @@ public sealed record AddWhatsAppNumberCommand(
     string? AppSecret = null,
     string? BusinessId = null,
     string? AccessToken = null,
-    string? GraphApiVersion = null) : ICommand<WhatsAppNumberDto>, IWhatsAppNumberFields
+    string? GraphApiVersion = null,
+    int? MaxSendsPerSecond = null) : ICommand<WhatsAppNumberDto>, IWhatsAppNumberFields
 {
     /// <summary>Leaves the secrets and the phone number out, so that a logged command (MVC logs action arguments at Trace) never shows them.</summary>
     private bool PrintMembers(StringBuilder builder)
@@ -27,7 +28,7 @@ public sealed record AddWhatsAppNumberCommand(
         builder.Append(CultureInfo.InvariantCulture,
             $"DisplayName = {DisplayName}, PhoneNumberId = {PhoneNumberId}, Status = {Status}, AgentId = {AgentId}, AppId = {AppId}, BusinessId = {BusinessId}, ");
         builder.Append(CultureInfo.InvariantCulture,
-            $"GraphApiVersion = {GraphApiVersion}, AppSecretGiven = {!string.IsNullOrEmpty(AppSecret)}, AccessTokenGiven = {!string.IsNullOrEmpty(AccessToken)}");
+            $"GraphApiVersion = {GraphApiVersion}, MaxSendsPerSecond = {MaxSendsPerSecond}, AppSecretGiven = {!string.IsNullOrEmpty(AppSecret)}, AccessTokenGiven = {!string.IsNullOrEmpty(AccessToken)}");
         return true;
     }
 }

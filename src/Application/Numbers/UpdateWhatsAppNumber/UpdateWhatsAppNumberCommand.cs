@@ -20,7 +20,8 @@ public sealed record UpdateWhatsAppNumberCommand(
     string? AppSecret = null,
     string? BusinessId = null,
     string? AccessToken = null,
-    string? GraphApiVersion = null) : ICommand<WhatsAppNumberDto>, IWhatsAppNumberFields
+    string? GraphApiVersion = null,
+    int? MaxSendsPerSecond = null) : ICommand<WhatsAppNumberDto>, IWhatsAppNumberFields
 {
     [JsonIgnore]
     public Guid Id { get; init; }
@@ -31,7 +32,7 @@ public sealed record UpdateWhatsAppNumberCommand(
         builder.Append(CultureInfo.InvariantCulture,
             $"DisplayName = {DisplayName}, PhoneNumberId = {PhoneNumberId}, Status = {Status}, AgentId = {AgentId}, AppId = {AppId}, BusinessId = {BusinessId}, ");
         builder.Append(CultureInfo.InvariantCulture,
-            $"GraphApiVersion = {GraphApiVersion}, AppSecretGiven = {!string.IsNullOrEmpty(AppSecret)}, AccessTokenGiven = {!string.IsNullOrEmpty(AccessToken)}, Id = {Id}");
+            $"GraphApiVersion = {GraphApiVersion}, MaxSendsPerSecond = {MaxSendsPerSecond}, AppSecretGiven = {!string.IsNullOrEmpty(AppSecret)}, AccessTokenGiven = {!string.IsNullOrEmpty(AccessToken)}, Id = {Id}");
         return true;
     }
 }

@@ -389,6 +389,9 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<DateTime?>("LastWebhookErrorAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int?>("MaxSendsPerSecond")
+                        .HasColumnType("integer");
+
                     b.Property<string>("PhoneNumber")
                         .IsRequired()
                         .HasMaxLength(20)

@@ -390,6 +390,9 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<DateTime?>("LastWebhookErrorAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<int?>("MaxSendsPerSecond")
+                        .HasColumnType("int");
+
                     b.Property<string>("PhoneNumber")
                         .IsRequired()
                         .HasMaxLength(20)

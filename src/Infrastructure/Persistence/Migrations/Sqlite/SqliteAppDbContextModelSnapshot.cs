@@ -384,6 +384,9 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<DateTime?>("LastWebhookErrorAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("MaxSendsPerSecond")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("PhoneNumber")
                         .IsRequired()
                         .HasMaxLength(20)

@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 
-namespace CleanAgent.Application.UnitTests.Knowledge;
+namespace CleanAgent.Infrastructure.UnitTests.Knowledge;
 
 public sealed class Bm25KnowledgeSearchTests : IDisposable
 {

@@ -5,7 +5,7 @@ using CleanAgent.Infrastructure.Knowledge;
 using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
 
-namespace CleanAgent.Application.UnitTests.Knowledge;
+namespace CleanAgent.Infrastructure.UnitTests.Knowledge;
 
 public sealed class Bm25IndexTests(ITestOutputHelper output)
 {

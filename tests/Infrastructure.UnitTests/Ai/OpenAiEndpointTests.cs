@@ -1,6 +1,6 @@
 using CleanAgent.Infrastructure.Ai;
 
-namespace CleanAgent.Application.UnitTests.Ai;
+namespace CleanAgent.Infrastructure.UnitTests.Ai;
 
 public sealed class OpenAiEndpointTests
 {

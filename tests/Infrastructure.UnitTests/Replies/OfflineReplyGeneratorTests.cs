@@ -1,9 +1,9 @@
 using CleanAgent.Application.Replies;
-using CleanAgent.Application.UnitTests.Knowledge;
+using CleanAgent.Infrastructure.UnitTests.Knowledge;
 using CleanAgent.Infrastructure.Ai;
 using CleanAgent.Infrastructure.Knowledge;
 
-namespace CleanAgent.Application.UnitTests.Replies;
+namespace CleanAgent.Infrastructure.UnitTests.Replies;
 
 public sealed class OfflineReplyGeneratorTests
 {

@@ -1,7 +1,7 @@
 using CleanAgent.Infrastructure.Persistence;
 using Npgsql;
 
-namespace CleanAgent.Application.UnitTests.Persistence;
+namespace CleanAgent.Infrastructure.UnitTests.Persistence;
 
 public sealed class NpgsqlDefaultsTests
 {

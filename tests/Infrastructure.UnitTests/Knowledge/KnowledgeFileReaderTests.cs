@@ -4,7 +4,7 @@ using CleanAgent.Infrastructure.Knowledge;
 using FluentValidation;
 using Microsoft.Extensions.Options;
 
-namespace CleanAgent.Application.UnitTests.Knowledge;
+namespace CleanAgent.Infrastructure.UnitTests.Knowledge;
 
 public sealed class KnowledgeFileReaderTests
 {

@@ -1,0 +1,158 @@
+using CleanAgent.Application.Common.Interfaces;
+using CleanAgent.Domain.Conversations;
+using CleanAgent.Domain.Numbers;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CleanAgent.Application.Replies.DecideReply;
+
+/// <summary>
+/// Step 2 of a reply: what the conversation needs now. Unsent answers are delivered first; unanswered customer messages
+/// are answered by the agent, or by nobody (no agent, number inactive, 24-hour window closed: recorded as today).
+/// </summary>
+public sealed record DecideReplyCommand(Guid ConversationId, Guid Owner, TimeSpan BurstWaited) : ICommand<ReplyDecision>, IBackgroundCommand;
+
+internal sealed partial class DecideReplyCommandHandler(
+    IApplicationDbContext db, IOptionsSnapshot<ReplyOptions> options, TimeProvider time, ILogger<DecideReplyCommandHandler> logger)
+    : ICommandHandler<DecideReplyCommand, ReplyDecision>
+{
+    public async ValueTask<ReplyDecision> Handle(DecideReplyCommand command, CancellationToken cancellationToken)
+    {
+        db.DiscardChanges();
+        var id = command.ConversationId;
+        var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (conversation is null)
+        {
+            return ReplyDecision.Done;
+        }
+
+        if (!conversation.HoldsLease(command.Owner, time.GetUtcNow().UtcDateTime))
+        {
+            return ReplyDecision.Lost;
+        }
+
+        // Read after the conversation: a message committed later also bumps its version, so a save below would fail.
+        var open = await db.Messages
+            .Where(m => m.ConversationId == id
+                && ((m.Direction == MessageDirection.Outbound && m.Status == MessageStatus.Pending)
+                    || (m.Direction == MessageDirection.Inbound && m.NeedsReply && m.AnsweredAt == null)))
+            .ToListAsync(cancellationToken);
+        if (open.Any(m => m.AwaitsDelivery))
+        {
+            return ReplyDecision.Deliver;
+        }
+
+        var unanswered = open.OrderBy(m => m.Timestamp).ThenBy(m => m.Id).ToList();
+        if (unanswered.Count == 0)
+        {
+            return await FinishAsync(conversation, [], null, null, cancellationToken);
+        }
+
+        var number = await db.WhatsAppNumbers.AsNoTracking().FirstAsync(n => n.Id == conversation.WhatsAppNumberId, cancellationToken);
+        var agentId = number.AgentId ?? options.Value.DefaultAgentId;
+        var now = time.GetUtcNow().UtcDateTime;
+        var agentFound = agentId is not null && await db.Agents.AnyAsync(a => a.Id == agentId, cancellationToken);
+        var nobody = NobodyAnswers(number, agentFound, conversation, now);
+        if (nobody is not null)
+        {
+            LogNotAnswered(logger, id, nobody);
+            var record = nobody == WindowClosed ? WindowClosedRecord(conversation, now) : null;
+            unanswered.ForEach(m => m.MarkAnswered(now));
+            return await FinishAsync(conversation, unanswered, record, nobody, cancellationToken);
+        }
+
+        var wait = BurstWait(unanswered, command.BurstWaited, now);
+        return wait > TimeSpan.Zero
+            ? ReplyDecision.Wait(wait)
+            : ReplyDecision.Answer(agentId!.Value, unanswered.Select(m => m.Id).ToList());
+    }
+
+    private static string? NobodyAnswers(WhatsAppNumber number, bool agentFound, Conversation conversation, DateTime now) =>
+        number.Status != NumberStatus.Active ? $"The number {number.DisplayName} is inactive."
+        : !agentFound ? "No agent answers this number: link an agent to it or set WhatsApp:DefaultAgentId."
+        : !conversation.IsWithinServiceWindow(now) ? WindowClosed
+        : null;
+
+    private const string WindowClosed = "The 24-hour customer service window had closed; no free-text reply was sent.";
+
+    /// <summary>The closed window is shown in the history as a failed outbound message, as Meta would have refused it.</summary>
+    private Message WindowClosedRecord(Conversation conversation, DateTime now)
+    {
+        var record = Message.OutboundText(conversation, string.Empty, null, now);
+        record.MarkFailed("window_closed", "More than 24 hours had passed since the customer's last message; WhatsApp allows only template messages then.", now);
+        db.Messages.Add(record);
+        return record;
+    }
+
+    /// <summary>People write several short messages in a row: the answer waits until the customer has been quiet a moment.</summary>
+    private TimeSpan BurstWait(List<Message> unanswered, TimeSpan waited, DateTime now)
+    {
+        var settings = options.Value;
+        var wait = unanswered.Max(m => m.CreatedAt) + TimeSpan.FromMilliseconds(settings.BurstWindowMilliseconds) - now;
+        var left = TimeSpan.FromMilliseconds(settings.MaxBurstWaitMilliseconds) - waited;
+        return wait < left ? wait : left;
+    }
+
+    /// <summary>Frees the conversation, unless a customer message arrived meanwhile: then it is decided again.</summary>
+    private async Task<ReplyDecision> FinishAsync(
+        Conversation conversation, List<Message> handled, Message? record, string? reason, CancellationToken cancellationToken)
+    {
+        var handledIds = handled.Select(m => m.Id).ToList();
+        var more = false;
+        await db.UpdateAsync(conversation, async c =>
+        {
+            if (record is not null)
+            {
+                c.RecordOutbound(record);
+            }
+
+            more = await db.HasUnansweredAsync(c.Id, handledIds, cancellationToken);
+            if (!more)
+            {
+                c.CompleteReply(reason);
+            }
+
+            return true;
+        }, cancellationToken);
+        return more ? ReplyDecision.Again : ReplyDecision.Done;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {ConversationId} not answered: {Reason}")]
+    private static partial void LogNotAnswered(ILogger logger, Guid conversationId, string reason);
+}
+
+/// <summary>What a conversation needs next.</summary>
+public sealed record ReplyDecision(ReplyDecisionKind Kind, Guid AgentId = default, IReadOnlyList<Guid>? MessageIds = null, TimeSpan WaitFor = default)
+{
+    public static readonly ReplyDecision Done = new(ReplyDecisionKind.Done);
+    public static readonly ReplyDecision Again = new(ReplyDecisionKind.Again);
+    public static readonly ReplyDecision Deliver = new(ReplyDecisionKind.Deliver);
+    public static readonly ReplyDecision Lost = new(ReplyDecisionKind.Lost);
+
+    public static ReplyDecision Wait(TimeSpan wait) => new(ReplyDecisionKind.Wait, WaitFor: wait);
+
+    public static ReplyDecision Answer(Guid agentId, IReadOnlyList<Guid> messageIds) => new(ReplyDecisionKind.Answer, agentId, messageIds);
+}
+
+public enum ReplyDecisionKind
+{
+    /// <summary>Nothing is owed any more; the conversation is free.</summary>
+    Done,
+
+    /// <summary>A message came in while deciding: decide again.</summary>
+    Again,
+
+    /// <summary>Answers wait in the outbox.</summary>
+    Deliver,
+
+    /// <summary>The customer is still typing.</summary>
+    Wait,
+
+    /// <summary>The agent answers these messages.</summary>
+    Answer,
+
+    /// <summary>Another run holds the conversation now.</summary>
+    Lost,
+}

@@ -1,0 +1,183 @@
+using CleanAgent.Application.Common.Interfaces;
+using CleanAgent.Domain.Conversations;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CleanAgent.Application.Replies.DeliverOutbox;
+
+/// <summary>
+/// The last step of a reply, and the only place that sends: the conversation's outbox, in order, paced per number. Each
+/// message's wamid is committed as soon as Meta gives it; a transient failure defers the rest (one retry clock, the
+/// conversation's), a permanent one fails what is left with Meta's code and title.
+/// </summary>
+public sealed record DeliverOutboxCommand(Guid ConversationId, Guid Owner) : ICommand<DeliveryResult>, IBackgroundCommand;
+
+internal sealed partial class DeliverOutboxCommandHandler(
+    IApplicationDbContext db,
+    IWhatsAppSender sender,
+    ISendPacer pacer,
+    ISecretProtector protector,
+    IOptions<ReplyOptions> options,
+    TimeProvider time,
+    ILogger<DeliverOutboxCommandHandler> logger) : ICommandHandler<DeliverOutboxCommand, DeliveryResult>
+{
+    /// <summary>A Retry-After up to this long is waited out here; a longer one goes back to the retry clock.</summary>
+    private static readonly TimeSpan ShortWait = TimeSpan.FromSeconds(5);
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    public async ValueTask<DeliveryResult> Handle(DeliverOutboxCommand command, CancellationToken cancellationToken)
+    {
+        db.DiscardChanges();
+        var conversation = await db.Conversations.FirstAsync(c => c.Id == command.ConversationId, cancellationToken);
+        var number = await db.WhatsAppNumbers.AsNoTracking().FirstAsync(n => n.Id == conversation.WhatsAppNumberId, cancellationToken);
+        var outbox = await db.Messages
+            .Where(m => m.ConversationId == conversation.Id && m.Direction == MessageDirection.Outbound && m.Status == MessageStatus.Pending)
+            .OrderBy(m => m.CreatedAt).ThenBy(m => m.Id)
+            .ToListAsync(cancellationToken);
+        if (outbox.Count == 0)
+        {
+            return DeliveryResult.MoreToDo;
+        }
+
+        var from = number.ToSender(protector);
+        foreach (var message in outbox)
+        {
+            if (!conversation.HoldsLease(command.Owner, Now))
+            {
+                return DeliveryResult.Lost;
+            }
+
+            if (!await pacer.WaitTurnAsync(number.PhoneNumberId, number.MaxSendsPerSecond, cancellationToken))
+            {
+                throw new ReplyDeferredException($"Too many sends wait for {number.PhoneNumberId}.", retryAfter: TimeSpan.FromSeconds(1));
+            }
+
+            switch (await SendAsync(from, conversation.Recipient, message, cancellationToken))
+            {
+                case SendResult.Sent sent:
+                    if (!await RecordSentAsync(conversation, command.Owner, message, sent.WhatsAppMessageId, last: message == outbox[^1], cancellationToken))
+                    {
+                        return DeliveryResult.Lost;
+                    }
+
+                    break;
+
+                case SendResult.RetryableFailure retry:
+                    throw new ReplyDeferredException($"Meta could not take the message now ({retry.Code ?? "no code"}: {retry.Reason})", retryAfter: retry.RetryAfter);
+
+                case SendResult.PermanentFailure failure:
+                    return await RecordRefusedAsync(conversation, outbox.SkipWhile(m => m != message).ToList(), failure, number.PhoneNumberId, cancellationToken);
+            }
+        }
+
+        return conversation.ReplyPending ? DeliveryResult.MoreToDo : DeliveryResult.Completed;
+    }
+
+    private async Task<SendResult> SendAsync(SenderNumber from, string to, Message message, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var result = await sender.SendTextAsync(from, to, message.Text ?? string.Empty, message.ContextMessageId, cancellationToken);
+            if (result is not SendResult.RetryableFailure { RetryAfter: { } wait } || wait > ShortWait || attempt >= 3)
+            {
+                return result;
+            }
+
+            await Task.Delay(wait, time, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Commits the wamid (with statuses Meta sent before it) and counts the message on the conversation; the last one
+    /// also frees the conversation unless the customer wrote meanwhile. False when another run holds the conversation now.
+    /// </summary>
+    private async Task<bool> RecordSentAsync(Conversation conversation, Guid owner, Message message, string wamid, bool last, CancellationToken cancellationToken)
+    {
+        message.MarkSent(wamid, Now);
+        await ApplyEarlyStatusesAsync(message, cancellationToken);
+        var held = true;
+        await db.UpdateAsync(conversation, async c =>
+        {
+            c.RecordOutbound(message);
+            held = c.TryRenewLease(owner, Now, options.Value.Lease);
+            if (held && last && !await db.HasUnansweredAsync(c.Id, [], cancellationToken))
+            {
+                c.CompleteReply(null);
+            }
+
+            return true;
+        }, cancellationToken);
+        return held;
+    }
+
+    private async Task ApplyEarlyStatusesAsync(Message message, CancellationToken cancellationToken)
+    {
+        var early = await db.PendingStatusUpdates
+            .Where(p => p.WhatsAppNumberId == message.WhatsAppNumberId && p.WhatsAppMessageId == message.WhatsAppMessageId)
+            .OrderBy(p => p.Timestamp)
+            .ToListAsync(cancellationToken);
+        foreach (var status in early)
+        {
+            status.ApplyTo(message);
+            db.PendingStatusUpdates.Remove(status);
+        }
+    }
+
+    /// <summary>Meta refused a message for good: it and the rest of the outbox fail with Meta's reason, and the reply ends.</summary>
+    private async Task<DeliveryResult> RecordRefusedAsync(
+        Conversation conversation, List<Message> refused, SendResult.PermanentFailure failure, string phoneNumberId, CancellationToken cancellationToken)
+    {
+        refused.ForEach(m => m.MarkFailed(failure.Code, failure.Title, Now));
+        var error = $"Meta refused the reply: error {failure.Code}, {failure.Title}";
+        await db.UpdateAsync(conversation, c =>
+        {
+            refused.ForEach(c.RecordOutbound);
+            c.CompleteReply(error);
+            return true;
+        }, cancellationToken);
+        if (failure.Code is "190" or "no_access_token")
+        {
+            LogOperatorMustAct(logger, phoneNumberId, failure.Code, failure.Title);
+        }
+        else
+        {
+            LogRefused(logger, conversation.Id, failure.Code, failure.Title);
+        }
+
+        return DeliveryResult.Failed(error);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Meta refused a message in conversation {ConversationId}: error {Code} {Title}")]
+    private static partial void LogRefused(ILogger logger, Guid conversationId, string code, string title);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Operator action needed: phone_number_id {PhoneNumberId} cannot send (error {Code}: {Title}). Set a valid access token on the number or Meta:FallbackAccessToken.")]
+    private static partial void LogOperatorMustAct(ILogger logger, string phoneNumberId, string code, string title);
+}
+
+/// <summary>How a delivery ended.</summary>
+public sealed record DeliveryResult(DeliveryResultKind Kind, string? Error = null)
+{
+    public static readonly DeliveryResult Completed = new(DeliveryResultKind.Completed);
+    public static readonly DeliveryResult MoreToDo = new(DeliveryResultKind.MoreToDo);
+    public static readonly DeliveryResult Lost = new(DeliveryResultKind.Lost);
+
+    public static DeliveryResult Failed(string error) => new(DeliveryResultKind.Failed, error);
+}
+
+public enum DeliveryResultKind
+{
+    /// <summary>Everything sent and nothing left unanswered: the conversation is free.</summary>
+    Completed,
+
+    /// <summary>Sent, but the customer wrote meanwhile.</summary>
+    MoreToDo,
+
+    /// <summary>Another run holds the conversation now.</summary>
+    Lost,
+
+    /// <summary>Meta refused a message for good.</summary>
+    Failed,
+}

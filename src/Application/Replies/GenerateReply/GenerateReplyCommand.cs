@@ -1,0 +1,89 @@
+using CleanAgent.Application.Common.Interfaces;
+using CleanAgent.Domain.Conversations;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CleanAgent.Application.Replies.GenerateReply;
+
+/// <summary>
+/// Steps 3 and 4 of a reply: the agent writes the answer to <paramref name="MessageIds"/> (the model call, with nothing
+/// held open), and the answer is rendered into the outbox, committed before anything is sent: a retry sends it, it never
+/// asks the model again. False when another run took the conversation over while the model wrote.
+/// </summary>
+public sealed record GenerateReplyCommand(Guid ConversationId, Guid Owner, Guid AgentId, IReadOnlyList<Guid> MessageIds)
+    : ICommand<bool>, IBackgroundCommand;
+
+internal sealed class GenerateReplyCommandHandler(
+    IApplicationDbContext db,
+    ReplyPrompt prompt,
+    IReplyGenerator generator,
+    IWhatsAppSender sender,
+    ISecretProtector protector,
+    IOptions<ReplyOptions> options,
+    TimeProvider time) : ICommandHandler<GenerateReplyCommand, bool>
+{
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    public async ValueTask<bool> Handle(GenerateReplyCommand command, CancellationToken cancellationToken)
+    {
+        db.DiscardChanges();
+        var conversation = await db.Conversations.FirstAsync(c => c.Id == command.ConversationId, cancellationToken);
+        var agent = await db.Agents.AsNoTracking().FirstAsync(a => a.Id == command.AgentId, cancellationToken);
+        var number = await db.WhatsAppNumbers.AsNoTracking().FirstAsync(n => n.Id == conversation.WhatsAppNumberId, cancellationToken);
+        var unanswered = await db.Messages.Where(m => command.MessageIds.Contains(m.Id) && m.AnsweredAt == null)
+            .OrderBy(m => m.Timestamp).ThenBy(m => m.Id).ToListAsync(cancellationToken);
+        if (unanswered.Count == 0 || !await KeepLeaseAsync(conversation, command.Owner, cancellationToken))
+        {
+            return unanswered.Count == 0;
+        }
+
+        // The read receipt and typing indicator go out while the model writes (best effort).
+        var reading = sender.MarkReadAsync(number.ToSender(protector), unanswered[^1].WhatsAppMessageId!, cancellationToken);
+        string answer;
+        try
+        {
+            answer = await AskModelAsync(await prompt.BuildAsync(conversation, agent, unanswered, cancellationToken), cancellationToken);
+        }
+        finally
+        {
+            await reading;
+        }
+
+        // Render: the answer's parts go into the outbox, and the messages it answers are answered, in one commit.
+        var replyTo = unanswered.Count > 1 ? unanswered[^1].WhatsAppMessageId : null;
+        var parts = MessageSplitter.Split(answer)
+            .Select((part, i) => Message.OutboundText(conversation, part, i == 0 ? replyTo : null, Now))
+            .ToList();
+        db.Messages.AddRange(parts);
+        unanswered.ForEach(m => m.MarkAnswered(Now));
+        return await db.UpdateAsync(conversation, c => c.TryRenewLease(command.Owner, Now, options.Value.Lease), cancellationToken);
+    }
+
+    /// <summary>The model may take most of a lease: an older lease (a burst wait) is renewed before it is asked.</summary>
+    private async Task<bool> KeepLeaseAsync(Domain.Conversations.Conversation conversation, Guid owner, CancellationToken cancellationToken)
+    {
+        var lease = options.Value.Lease;
+        if (conversation.ReplyLeaseOwner != owner)
+        {
+            return false;
+        }
+
+        return !conversation.LeaseRunsLow(Now, lease) || await db.UpdateAsync(conversation, c => c.TryRenewLease(owner, Now, lease), cancellationToken);
+    }
+
+    private async Task<string> AskModelAsync(ReplyRequest request, CancellationToken cancellationToken)
+    {
+        string answer;
+        try
+        {
+            answer = await generator.GenerateAsync(request, cancellationToken);
+        }
+        catch (ReplyGenerationException ex)
+        {
+            throw new ReplyDeferredException($"The model could not answer: {ex.Message}", ex);
+        }
+
+        return string.IsNullOrWhiteSpace(answer) ? throw new ReplyDeferredException("The model returned an empty answer.") : answer;
+    }
+}

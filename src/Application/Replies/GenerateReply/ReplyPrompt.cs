@@ -1,0 +1,33 @@
+using CleanAgent.Application.Common.Interfaces;
+using CleanAgent.Domain.Agents;
+using CleanAgent.Domain.Conversations;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CleanAgent.Application.Replies.GenerateReply;
+
+/// <summary>What the model is given: the agent's prompt, the knowledge that matches the question, and the conversation so far.</summary>
+internal sealed class ReplyPrompt(IApplicationDbContext db, IKnowledgeSearch knowledge, IOptions<ReplyOptions> options)
+{
+    public async Task<ReplyRequest> BuildAsync(Conversation conversation, Agent agent, List<Message> unanswered, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var answeredIds = unanswered.Select(m => m.Id).ToList();
+        var history = await db.Messages.AsNoTracking()
+            .Where(m => m.ConversationId == conversation.Id && !answeredIds.Contains(m.Id) && m.Status != MessageStatus.Failed
+                && m.Status != MessageStatus.Discarded && m.Type != "reaction"
+                && (m.Direction == MessageDirection.Outbound || m.AnsweredAt != null))
+            .OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id)
+            .Take(settings.HistoryMessages)
+            .ToListAsync(cancellationToken);
+        history.Reverse();
+        var turns = history
+            .Select(m => new ChatTurn(m.Direction == MessageDirection.Inbound, m.Direction == MessageDirection.Inbound ? InboundRendering.Render(m) : m.Text ?? string.Empty))
+            .ToList();
+
+        var question = string.Join("\n", unanswered.Select(m => m.Text).Where(t => !string.IsNullOrWhiteSpace(t)));
+        var matches = question.Length == 0 ? [] : await knowledge.SearchAsync(agent.Id, question, settings.KnowledgeTokenBudget, cancellationToken);
+        return new ReplyRequest(
+            agent.Prompt, agent.LlmModel, agent.FallbackReply, matches, turns, unanswered.Select(InboundRendering.Render).ToList(), conversation.CustomerName);
+    }
+}
