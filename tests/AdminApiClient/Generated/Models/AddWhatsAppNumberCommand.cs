@@ -62,6 +62,8 @@ namespace CleanAgent.AdminApiClient.Models
 #else
         public string GraphApiVersion { get; set; }
 #endif
+        /// <summary>The maxSendsPerSecond property</summary>
+        public int? MaxSendsPerSecond { get; set; }
         /// <summary>The phoneNumber property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -105,6 +107,7 @@ namespace CleanAgent.AdminApiClient.Models
                 { "businessId", n => { BusinessId = n.GetStringValue(); } },
                 { "displayName", n => { DisplayName = n.GetStringValue(); } },
                 { "graphApiVersion", n => { GraphApiVersion = n.GetStringValue(); } },
+                { "maxSendsPerSecond", n => { MaxSendsPerSecond = n.GetIntValue(); } },
                 { "phoneNumber", n => { PhoneNumber = n.GetStringValue(); } },
                 { "phoneNumberId", n => { PhoneNumberId = n.GetStringValue(); } },
                 { "status", n => { Status = n.GetEnumValue<global::CleanAgent.AdminApiClient.Models.NumberStatus>(); } },
@@ -124,6 +127,7 @@ namespace CleanAgent.AdminApiClient.Models
             writer.WriteStringValue("businessId", BusinessId);
             writer.WriteStringValue("displayName", DisplayName);
             writer.WriteStringValue("graphApiVersion", GraphApiVersion);
+            writer.WriteIntValue("maxSendsPerSecond", MaxSendsPerSecond);
             writer.WriteStringValue("phoneNumber", PhoneNumber);
             writer.WriteStringValue("phoneNumberId", PhoneNumberId);
             writer.WriteEnumValue<global::CleanAgent.AdminApiClient.Models.NumberStatus>("status", Status);

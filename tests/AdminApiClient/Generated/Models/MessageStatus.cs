@@ -36,5 +36,9 @@ namespace CleanAgent.AdminApiClient.Models
         #pragma warning disable CS1591
         Failed,
         #pragma warning restore CS1591
+        [EnumMember(Value = "Discarded")]
+        #pragma warning disable CS1591
+        Discarded,
+        #pragma warning restore CS1591
     }
 }

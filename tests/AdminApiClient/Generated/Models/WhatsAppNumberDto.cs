@@ -73,6 +73,8 @@ namespace CleanAgent.AdminApiClient.Models
 #endif
         /// <summary>The lastWebhookErrorAt property</summary>
         public DateTimeOffset? LastWebhookErrorAt { get; set; }
+        /// <summary>The maxSendsPerSecond property</summary>
+        public int? MaxSendsPerSecond { get; set; }
         /// <summary>The phoneNumber property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -131,6 +133,7 @@ namespace CleanAgent.AdminApiClient.Models
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "lastWebhookError", n => { LastWebhookError = n.GetStringValue(); } },
                 { "lastWebhookErrorAt", n => { LastWebhookErrorAt = n.GetDateTimeOffsetValue(); } },
+                { "maxSendsPerSecond", n => { MaxSendsPerSecond = n.GetIntValue(); } },
                 { "phoneNumber", n => { PhoneNumber = n.GetStringValue(); } },
                 { "phoneNumberId", n => { PhoneNumberId = n.GetStringValue(); } },
                 { "status", n => { Status = n.GetEnumValue<global::CleanAgent.AdminApiClient.Models.NumberStatus>(); } },
@@ -157,6 +160,7 @@ namespace CleanAgent.AdminApiClient.Models
             writer.WriteGuidValue("id", Id);
             writer.WriteStringValue("lastWebhookError", LastWebhookError);
             writer.WriteDateTimeOffsetValue("lastWebhookErrorAt", LastWebhookErrorAt);
+            writer.WriteIntValue("maxSendsPerSecond", MaxSendsPerSecond);
             writer.WriteStringValue("phoneNumber", PhoneNumber);
             writer.WriteStringValue("phoneNumberId", PhoneNumberId);
             writer.WriteEnumValue<global::CleanAgent.AdminApiClient.Models.NumberStatus>("status", Status);
