@@ -24,7 +24,8 @@ internal sealed class RetryOutboundMessageCommandHandler(IApplicationDbContext d
 
         conversation.RequestReply(now);
         await db.SaveChangesAsync(cancellationToken);
+        var queued = await db.Messages.Where(m => m.Id == message.Id).ProjectToDto().FirstAsync(cancellationToken);
         scheduler.ScheduleReply(conversation.Id);
-        return await db.Messages.Where(m => m.Id == message.Id).ProjectToDto().FirstAsync(cancellationToken);
+        return queued;
     }
 }
