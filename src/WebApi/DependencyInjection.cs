@@ -5,10 +5,10 @@ using CleanAgent.Application.Common.Interfaces;
 using CleanAgent.Application.Webhooks;
 using CleanAgent.WebApi.Dashboard;
 using CleanAgent.WebApi.Infrastructure;
+using CleanAgent.WebApi.Infrastructure.OpenApi;
 using Mediator;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.OpenApi;
 
 namespace CleanAgent.WebApi;
 
@@ -27,6 +27,7 @@ internal static class DependencyInjection
             .AddJsonOptions(o => o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
             .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = InvalidModelStateProblem.Create);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsSetup.Customize);
+        services.AddSingleton<Microsoft.AspNetCore.Mvc.Infrastructure.IClientErrorFactory, ClientErrorProblem.Factory>();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddHttpContextAccessor();
         services.AddScoped<IPublicUrls, PublicUrls>();
@@ -48,32 +49,7 @@ internal static class DependencyInjection
         services.AddAuthorization();
         services.AddDashboard();
 
-        services.AddEndpointsApiExplorer();
-        services.AddSwaggerGen(c =>
-        {
-            c.SwaggerDoc("v1", new OpenApiInfo
-            {
-                Title = "CleanAgent admin API",
-                Version = "v1",
-                Description = "Agents, WhatsApp numbers and conversations. Click Authorize and enter an admin key (X-Api-Key).",
-            });
-            c.AddSecurityDefinition(ApiKeyAuthenticationHandler.SchemeName, new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.ApiKey,
-                In = ParameterLocation.Header,
-                Name = ApiKeyAuthenticationHandler.HeaderName,
-                Description = "An admin key from Admin:ApiKeys.",
-            });
-            c.AddSecurityRequirement(document => new OpenApiSecurityRequirement
-            {
-                [new OpenApiSecuritySchemeReference(ApiKeyAuthenticationHandler.SchemeName, document)] = [],
-            });
-            var xml = Path.Combine(AppContext.BaseDirectory, "CleanAgent.WebApi.xml");
-            if (File.Exists(xml))
-            {
-                c.IncludeXmlComments(xml);
-            }
-        });
+        services.AddAdminApiDocument();
 
         return services;
     }

@@ -4,6 +4,7 @@ using CleanAgent.Infrastructure.Persistence;
 using CleanAgent.WebApi;
 using CleanAgent.WebApi.Dashboard;
 using CleanAgent.WebApi.Infrastructure;
+using CleanAgent.WebApi.Infrastructure.OpenApi;
 using Hangfire;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -26,8 +27,7 @@ await app.Services.SeedOperatorsAsync(app.Configuration, app.Environment);
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseSwagger();
-app.UseSwaggerUI(o => o.EnablePersistAuthorization());
+app.UseAdminApiDocument();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();

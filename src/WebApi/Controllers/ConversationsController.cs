@@ -17,13 +17,25 @@ namespace CleanAgent.WebApi.Controllers;
 [Authorize(AuthenticationSchemes = ApiKeyAuthenticationHandler.SchemeName)]
 [Route("api/conversations")]
 [Produces("application/json")]
+[Tags("Conversations")]
 public sealed class ConversationsController(ISender sender) : ControllerBase
 {
-    /// <summary>
-    /// Conversations, most recently active first. <c>q</c> finds a customer by name or number; <c>needsReply</c>,
-    /// <c>failed</c> (a failed reply or message) and <c>windowOpen</c> (inside the 24-hour window) filter when given.
-    /// </summary>
-    [HttpGet]
+    /// <summary>List conversations</summary>
+    /// <remarks>
+    /// Conversations, most recently active first, a page at a time. <c>q</c> finds a customer by name or number;
+    /// <c>needsReply</c>, <c>failed</c> (a failed reply or message) and <c>windowOpen</c> (inside the 24-hour window)
+    /// filter when given.
+    /// </remarks>
+    /// <param name="whatsAppNumberId">Only the conversations of this number.</param>
+    /// <param name="q">A customer's name or number, or part of it.</param>
+    /// <param name="needsReply">Only conversations that do (true) or do not (false) wait for a reply.</param>
+    /// <param name="failed">Only conversations with (true) or without (false) a failed reply or message.</param>
+    /// <param name="windowOpen">Only conversations inside (true) or outside (false) the 24-hour window.</param>
+    /// <param name="page">The page, from 1.</param>
+    /// <param name="pageSize">Conversations per page, 1 to 200.</param>
+    /// <response code="200">One page of conversations.</response>
+    [HttpGet(Name = "ListConversations")]
+    [ProducesResponseType<PagedList<ConversationDto>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest)]
     public async Task<PagedList<ConversationDto>> List(
         [FromQuery] Guid? whatsAppNumberId,
@@ -36,29 +48,54 @@ public sealed class ConversationsController(ISender sender) : ControllerBase
         CancellationToken cancellationToken = default) =>
         await sender.Send(new GetConversationsQuery(whatsAppNumberId, page, pageSize, q, needsReply, failed, windowOpen), cancellationToken);
 
-    /// <summary>One conversation.</summary>
-    [HttpGet("{id:guid}")]
+    /// <summary>Get a conversation</summary>
+    /// <remarks>One conversation with its customer, counts and reply state.</remarks>
+    /// <param name="id">The conversation's id.</param>
+    /// <response code="200">The conversation.</response>
+    /// <response code="404">No conversation has this id.</response>
+    [HttpGet("{id:guid}", Name = "GetConversation")]
+    [ProducesResponseType<ConversationDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
     public async Task<ConversationDto> Get(Guid id, CancellationToken cancellationToken) =>
         await sender.Send(new GetConversationQuery(id), cancellationToken);
 
-    /// <summary>A conversation's messages, oldest first.</summary>
-    [HttpGet("{id:guid}/messages")]
+    /// <summary>List a conversation's messages</summary>
+    /// <remarks>The history, oldest first, a page at a time: inbound and outbound messages with their delivery status.</remarks>
+    /// <param name="id">The conversation's id.</param>
+    /// <param name="page">The page, from 1.</param>
+    /// <param name="pageSize">Messages per page, 1 to 200.</param>
+    /// <response code="200">One page of messages.</response>
+    /// <response code="404">No conversation has this id.</response>
+    [HttpGet("{id:guid}/messages", Name = "ListConversationMessages")]
+    [ProducesResponseType<PagedList<MessageDto>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
-    public async Task<IReadOnlyList<MessageDto>> Messages(
+    public async Task<PagedList<MessageDto>> Messages(
         Guid id, [FromQuery] int page = 1, [FromQuery] int pageSize = 100, CancellationToken cancellationToken = default) =>
         await sender.Send(new GetConversationMessagesQuery(id, page, pageSize), cancellationToken);
 
-    /// <summary>Sends again an outbound message that failed for good before Meta accepted it (it goes back to the outbox as Pending).</summary>
-    [HttpPost("{id:guid}/messages/{messageId:guid}/retry")]
+    /// <summary>Retry an outbound message</summary>
+    /// <remarks>Sends again an outbound message that failed for good before Meta accepted it: it goes back to the outbox as Pending.</remarks>
+    /// <param name="id">The conversation's id.</param>
+    /// <param name="messageId">The message's id.</param>
+    /// <response code="202">The message, Pending again; it is sent in the background.</response>
+    /// <response code="404">No conversation has this id, or it has no message with this id.</response>
+    /// <response code="409">The message is not an outbound message that failed before Meta accepted it.</response>
+    [HttpPost("{id:guid}/messages/{messageId:guid}/retry", Name = "RetryOutboundMessage")]
     [ProducesResponseType<MessageDto>(StatusCodes.Status202Accepted)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict)]
     public async Task<ActionResult<MessageDto>> Retry(Guid id, Guid messageId, CancellationToken cancellationToken) =>
         Accepted(await sender.Send(new RetryOutboundMessageCommand(id, messageId), cancellationToken));
 
-    /// <summary>Gives up an outbound message that failed for good: it stays in the history as Discarded.</summary>
-    [HttpPost("{id:guid}/messages/{messageId:guid}/discard")]
+    /// <summary>Discard an outbound message</summary>
+    /// <remarks>Gives up an outbound message that failed for good: it stays in the history as Discarded.</remarks>
+    /// <param name="id">The conversation's id.</param>
+    /// <param name="messageId">The message's id.</param>
+    /// <response code="200">The message, now Discarded.</response>
+    /// <response code="404">No conversation has this id, or it has no message with this id.</response>
+    /// <response code="409">The message is not an outbound message that failed.</response>
+    [HttpPost("{id:guid}/messages/{messageId:guid}/discard", Name = "DiscardOutboundMessage")]
     [ProducesResponseType<MessageDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict)]

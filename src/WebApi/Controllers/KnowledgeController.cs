@@ -15,10 +15,22 @@ namespace CleanAgent.WebApi.Controllers;
 [Authorize(AuthenticationSchemes = ApiKeyAuthenticationHandler.SchemeName)]
 [Route("api/agents/{id:guid}/knowledge")]
 [Produces("application/json")]
+[Tags("Knowledge")]
 public sealed class KnowledgeController(ISender sender) : ControllerBase
 {
-    /// <summary>Uploads a knowledge file as the multipart field <c>file</c>: CSV with a header row (one entry per row), text, Markdown or PDF. A CSV named <c>synonyms.csv</c> lists equivalent words, one group per row.</summary>
-    [HttpPost]
+    /// <summary>Upload a knowledge file</summary>
+    /// <remarks>
+    /// The file goes in the multipart field <c>file</c>: CSV with a header row (one entry per row), plain text,
+    /// Markdown (split at paragraphs) or PDF; a CSV named <c>synonyms.csv</c> lists equivalent words, one group per row, up to <c>Knowledge:MaxFileBytes</c> (2 MB by default).
+    /// Empty, binary or broken files get 400, other types 415, larger files 413; nothing is stored then.
+    /// </remarks>
+    /// <param name="id">The agent's id.</param>
+    /// <param name="file">The knowledge file.</param>
+    /// <response code="201">The stored file; <c>Location</c> names it.</response>
+    /// <response code="404">No agent has this id.</response>
+    /// <response code="413">The file is larger than <c>Knowledge:MaxFileBytes</c>.</response>
+    /// <response code="415">Not a CSV, text, Markdown or PDF file (or the body is not multipart/form-data).</response>
+    [HttpPost(Name = "AddKnowledgeDocument")]
     [Consumes("multipart/form-data")]
     [KnowledgeUploadSizeLimit]
     [ProducesResponseType<KnowledgeDocumentDto>(StatusCodes.Status201Created)]
@@ -41,20 +53,40 @@ public sealed class KnowledgeController(ISender sender) : ControllerBase
         return Created($"/api/agents/{id}/knowledge/{document.Id}", document);
     }
 
-    [HttpGet]
+    /// <summary>List an agent's knowledge files</summary>
+    /// <remarks>A short list an operator curates, so it is not paged.</remarks>
+    /// <param name="id">The agent's id.</param>
+    /// <response code="200">The agent's files.</response>
+    /// <response code="404">No agent has this id.</response>
+    [HttpGet(Name = "ListKnowledgeDocuments")]
+    [ProducesResponseType<IReadOnlyList<KnowledgeDocumentDto>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
     public async Task<IReadOnlyList<KnowledgeDocumentDto>> List(Guid id, CancellationToken cancellationToken) =>
         await sender.Send(new GetKnowledgeDocumentsQuery(id), cancellationToken);
 
-    /// <summary>What the agent finds for a question (<c>q</c>), as when it answers: the <c>top</c> rows (default 5, at most 20), best first, with scores from 0 to 1.</summary>
-    [HttpGet("search")]
+    /// <summary>Search an agent's knowledge</summary>
+    /// <remarks>What the agent finds for a question, as when it answers: the best rows first, with scores from 0 to 1.</remarks>
+    /// <param name="id">The agent's id.</param>
+    /// <param name="q">The question, as a customer would write it.</param>
+    /// <param name="top">How many rows, 1 to 20 (default 5).</param>
+    /// <response code="200">The best-matching rows, best first.</response>
+    /// <response code="400">The question is empty or <c>top</c> is out of range.</response>
+    /// <response code="404">No agent has this id.</response>
+    [HttpGet("search", Name = "SearchKnowledge")]
+    [ProducesResponseType<IReadOnlyList<KnowledgeSearchResultDto>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
     public async Task<IReadOnlyList<KnowledgeSearchResultDto>> Search(
         Guid id, [FromQuery] string? q, [FromQuery] int? top, CancellationToken cancellationToken) =>
         await sender.Send(new SearchKnowledgeQuery(id, q ?? string.Empty, top ?? SearchKnowledgeQuery.DefaultTop), cancellationToken);
 
-    [HttpDelete("{documentId:guid}")]
+    /// <summary>Delete a knowledge file</summary>
+    /// <remarks>The agent stops using the file at once.</remarks>
+    /// <param name="id">The agent's id.</param>
+    /// <param name="documentId">The file's id.</param>
+    /// <response code="204">Deleted.</response>
+    /// <response code="404">No agent has this id, or it has no file with this id.</response>
+    [HttpDelete("{documentId:guid}", Name = "DeleteKnowledgeDocument")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> Delete(Guid id, Guid documentId, CancellationToken cancellationToken)

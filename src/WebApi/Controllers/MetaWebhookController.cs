@@ -11,14 +11,23 @@ namespace CleanAgent.WebApi.Controllers;
 [ApiController]
 [AllowAnonymous]
 [Route("api/meta-webhook")]
+[Tags("Meta webhook")]
 public sealed class MetaWebhookController(ISender sender) : ControllerBase
 {
     /// <summary>Meta documents 3 MB as the largest webhook body.</summary>
     public const int MaxBodyBytes = 3 * 1024 * 1024;
 
-    /// <summary>Meta's verification request: answers the bare challenge when the verify token matches, else 403.</summary>
-    [HttpGet]
+    /// <summary>Verify the webhook subscription</summary>
+    /// <remarks>Meta's verification request: answers the bare challenge when the verify token matches <c>Meta:VerifyToken</c>, else 403.</remarks>
+    /// <param name="mode">Always <c>subscribe</c>.</param>
+    /// <param name="verifyToken">The Verify Token typed into Meta's webhook form.</param>
+    /// <param name="challenge">The value to answer.</param>
+    /// <response code="200">The challenge, as plain text.</response>
+    /// <response code="403">Not a subscription request, or the verify token does not match (or none is configured).</response>
+    [HttpGet(Name = "VerifyMetaWebhook")]
     [Produces("text/plain")]
+    [ProducesResponseType<string>(StatusCodes.Status200OK, "text/plain")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden)]
     public async Task<IActionResult> Verify(
         [FromQuery(Name = "hub.mode")] string? mode,
         [FromQuery(Name = "hub.verify_token")] string? verifyToken,
@@ -29,18 +38,28 @@ public sealed class MetaWebhookController(ISender sender) : ControllerBase
         return answer is null ? StatusCode(StatusCodes.Status403Forbidden) : Content(answer, "text/plain");
     }
 
-    /// <summary>A delivery of messages and statuses, signed with X-Hub-Signature-256. 200 once it is stored.</summary>
-    [HttpPost]
+    /// <summary>Receive a webhook delivery</summary>
+    /// <remarks>
+    /// A delivery of messages and statuses from Meta, signed with <c>X-Hub-Signature-256</c> (HMAC-SHA256 of the raw body
+    /// with the number's App Secret). Answered 200 once it is stored; deliveries for numbers CleanAgent does not know
+    /// are answered 200 and ignored, so that Meta does not retry them.
+    /// </remarks>
+    /// <param name="signature"><c>sha256=</c> followed by the hex HMAC-SHA256 of the raw body.</param>
+    /// <response code="200">Stored (or ignored): what the delivery held.</response>
+    /// <response code="400">The body is not a WhatsApp webhook payload.</response>
+    /// <response code="401">The signature is missing or wrong; nothing is stored.</response>
+    /// <response code="413">The body is larger than 3 MB, the most Meta sends.</response>
+    [HttpPost(Name = "ReceiveMetaWebhook")]
     [RawBody]
     [RequestSizeLimit(MaxBodyBytes)]
+    [Produces("application/json")]
     [ProducesResponseType<WebhookReceipt>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge)]
-    public async Task<WebhookReceipt> Receive(CancellationToken cancellationToken)
+    public async Task<WebhookReceipt> Receive([FromHeader(Name = "X-Hub-Signature-256")] string? signature, CancellationToken cancellationToken)
     {
         var body = await ReadBodyAsync(cancellationToken);
-        var signature = Request.Headers["X-Hub-Signature-256"].FirstOrDefault();
         return await sender.Send(new ReceiveMetaWebhookCommand(body, signature), cancellationToken);
     }
 

@@ -31,8 +31,8 @@ public sealed class ConversationQueryValidatorTests
     [Theory]
     [InlineData(0, 100, "page")]
     [InlineData(1, 0, "pageSize")]
-    [InlineData(1, 1001, "pageSize")]
-    public void Message_pages_out_of_range_are_named(int page, int pageSize, string field)
+    [InlineData(1, 201, "pageSize")]
+    public void Message_pages_out_of_range_are_named_with_the_conversations_bounds(int page, int pageSize, string field)
     {
         var result = new GetConversationMessagesQueryValidator().Validate(new GetConversationMessagesQuery(Guid.NewGuid(), page, pageSize));
 

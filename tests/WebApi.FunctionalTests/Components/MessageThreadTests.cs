@@ -12,7 +12,7 @@ public sealed class MessageThreadTests : IDisposable
 
     private static MessageDto Message(MessageDirection direction, string text, MessageStatus status, string? error = null, string? code = null) =>
         new(Guid.NewGuid(), direction, "wamid." + Guid.NewGuid().ToString("N"), "text", text, status, At, null, error, code,
-            null, null, null, null, false, null, false, null);
+            null, null, null, null, false, null, false, null, direction == MessageDirection.Outbound ? "agent" : null, null, null, null, null, null);
 
     [Fact]
     public void Customer_messages_are_left_and_answers_right_with_their_ticks()

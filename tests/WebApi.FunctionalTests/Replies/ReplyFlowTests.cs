@@ -72,7 +72,7 @@ public abstract class ReplyFlowTests<TApp>(TApp app) : DatabaseTest<TApp>(app)
 
         var conversation = (await admin.GetFromJsonAsync<JsonElement>($"/api/conversations?whatsAppNumberId={numberId}")).GetProperty("items")[0];
         var history = await admin.GetFromJsonAsync<JsonElement>($"/api/conversations/{conversation.GetProperty("id").GetGuid()}/messages");
-        var outbound = history.EnumerateArray().Single(m => m.GetProperty("direction").GetString() == "Outbound");
+        var outbound = history.GetProperty("items").EnumerateArray().Single(m => m.GetProperty("direction").GetString() == "Outbound");
         Assert.Equal("Sent", outbound.GetProperty("status").GetString());
         Assert.StartsWith("wamid.OUT", outbound.GetProperty("whatsAppMessageId").GetString(), StringComparison.Ordinal);
         Assert.Equal("We open at 12:00, Ana!", outbound.GetProperty("text").GetString());

@@ -53,7 +53,7 @@ public abstract class WebhookIntakeTests<TApp>(TApp app) : DatabaseTest<TApp>(ap
         Assert.Equal("16315551181", conversation.GetProperty("customerWaId").GetString());
         Assert.Equal(1, conversation.GetProperty("inboundCount").GetInt32());
         var messages = await admin.GetFromJsonAsync<JsonElement>($"/api/conversations/{conversation.GetProperty("id").GetGuid()}/messages");
-        var message = Assert.Single(messages.EnumerateArray());
+        var message = Assert.Single(messages.GetProperty("items").EnumerateArray());
         Assert.Equal(text, message.GetProperty("text").GetString());
         Assert.Equal("Inbound", message.GetProperty("direction").GetString());
         Assert.Equal("Received", message.GetProperty("status").GetString());

@@ -1,3 +1,4 @@
+using CleanAgent.Application.Common.Models;
 using FluentValidation;
 
 namespace CleanAgent.Application.Conversations.GetConversationMessages;
@@ -7,6 +8,6 @@ internal sealed class GetConversationMessagesQueryValidator : AbstractValidator<
     public GetConversationMessagesQueryValidator()
     {
         RuleFor(x => x.Page).GreaterThanOrEqualTo(1).WithName("Page").OverridePropertyName("page");
-        RuleFor(x => x.PageSize).InclusiveBetween(1, 1000).WithName("Page size").OverridePropertyName("pageSize");
+        RuleFor(x => x.PageSize).InclusiveBetween(1, PagedList.MaxPageSize).WithName("Page size").OverridePropertyName("pageSize");
     }
 }

@@ -1,3 +1,4 @@
+using CleanAgent.Application.Common.Models;
 using FluentValidation;
 
 namespace CleanAgent.Application.Conversations.GetConversations;
@@ -7,7 +8,7 @@ internal sealed class GetConversationsQueryValidator : AbstractValidator<GetConv
     public GetConversationsQueryValidator()
     {
         RuleFor(x => x.Page).GreaterThanOrEqualTo(1).WithName("Page").OverridePropertyName("page");
-        RuleFor(x => x.PageSize).InclusiveBetween(1, 200).WithName("Page size").OverridePropertyName("pageSize");
+        RuleFor(x => x.PageSize).InclusiveBetween(1, PagedList.MaxPageSize).WithName("Page size").OverridePropertyName("pageSize");
         RuleFor(x => x.Q).MaximumLength(100).WithName("Search").OverridePropertyName("q");
     }
 }

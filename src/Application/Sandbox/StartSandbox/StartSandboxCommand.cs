@@ -48,7 +48,7 @@ internal sealed class StartSandboxCommandHandler(
         var now = time.GetUtcNow().UtcDateTime;
         var agent = Agent.Create(new AgentSettings(SampleAgentName, SamplePrompt), now);
         var faq = Encoding.UTF8.GetBytes(SampleFaq.ReplaceLineEndings("\n"));
-        var content = reader.Read(faq, SampleKnowledgeFile, "text/csv");
+        var content = reader.Read(faq, SampleKnowledgeFile, "text/csv", cancellationToken);
         var document = KnowledgeDocument.Create(agent.Id, SampleKnowledgeFile, content.ContentType, faq.Length, content.Chunks.Select(c => (c.Text, c.Tokens)), now);
 
         var number = WhatsAppNumber.Add(

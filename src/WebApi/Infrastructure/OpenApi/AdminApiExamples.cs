@@ -1,0 +1,37 @@
+namespace CleanAgent.WebApi.Infrastructure.OpenApi;
+
+/// <summary>Request bodies as an integrator would send them, by operationId.</summary>
+internal static class AdminApiExamples
+{
+    private const string Number = """
+        {
+          "phoneNumber": "+1 234 567 8900",
+          "displayName": "Support WhatsApp",
+          "phoneNumberId": "123456789012345",
+          "status": "Active",
+          "agentId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+          "appId": "1234567890",
+          "appSecret": "<the app secret>",
+          "businessId": "1234567890",
+          "accessToken": "<a system user access token>",
+          "graphApiVersion": "v24.0"
+        }
+        """;
+
+    private const string Agent = """
+        {
+          "name": "Support",
+          "prompt": "You are the friendly support agent of Acme. Answer briefly.",
+          "llmModel": "gpt-4o-mini",
+          "fallbackReply": "Sorry, I don't know that yet. A colleague will get back to you."
+        }
+        """;
+
+    public static readonly IReadOnlyDictionary<string, string> Requests = new Dictionary<string, string>
+    {
+        ["CreateAgent"] = Agent,
+        ["UpdateAgent"] = Agent,
+        ["AddWhatsAppNumber"] = Number,
+        ["UpdateWhatsAppNumber"] = Number,
+    };
+}
