@@ -12,6 +12,7 @@ namespace CleanAgent.WebApi.Controllers;
 [ApiController]
 [Authorize(AuthenticationSchemes = ApiKeyAuthenticationHandler.SchemeName)]
 [Route("api/sandbox")]
+[Tags("Simulator")]
 [Produces("application/json")]
 public sealed class SandboxController(ISender sender) : ControllerBase
 {

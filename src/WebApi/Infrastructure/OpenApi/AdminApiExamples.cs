@@ -33,5 +33,6 @@ internal static class AdminApiExamples
         ["UpdateAgent"] = Agent,
         ["AddWhatsAppNumber"] = Number,
         ["UpdateWhatsAppNumber"] = Number,
+        ["SimulateCustomerMessage"] = """{ "text": "What are your opening hours?", "customerWaId": "15551234567", "customerName": "Ana" }""",
     };
 }
