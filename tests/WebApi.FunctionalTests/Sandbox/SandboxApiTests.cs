@@ -29,7 +29,7 @@ public sealed class SandboxApiTests(SqliteApp app) : DatabaseTest<SqliteApp>(app
         while (DateTime.UtcNow < deadline)
         {
             var messages = await client.GetFromJsonAsync<JsonElement>($"/api/conversations/{conversationId}/messages");
-            answer = messages.EnumerateArray().FirstOrDefault(m => m.GetProperty("direction").GetString() == "Outbound");
+            answer = messages.GetProperty("items").EnumerateArray().FirstOrDefault(m => m.GetProperty("direction").GetString() == "Outbound");
             if (answer.ValueKind == JsonValueKind.Object && answer.GetProperty("status").GetString() == "Read")
             {
                 break;

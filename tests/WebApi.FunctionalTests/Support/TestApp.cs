@@ -90,8 +90,22 @@ public class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
             return;
         }
 
-        await using var connection = await OpenConnectionAsync();
-        await _respawner.ResetAsync(connection);
+        // The previous test's background work (a reply run, a sweep) may still write: PostgreSQL can then pick the
+        // reset as a deadlock victim, and the reset is simply done again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await OpenConnectionAsync();
+                await _respawner.ResetAsync(connection);
+                break;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 5)
+            {
+                await Task.Delay(100 * attempt);
+            }
+        }
+
         Logs.Clear();
     }
 

@@ -362,7 +362,7 @@ public abstract class WebhookShapesTests<TApp>(TApp app) : DatabaseTest<TApp>(ap
     {
         var conversationId = await App.WithDbAsync(db => db.Conversations.Select(c => c.Id).SingleAsync());
         var messages = await admin.GetFromJsonAsync<JsonElement>($"/api/conversations/{conversationId}/messages");
-        return messages.EnumerateArray().ToList();
+        return messages.GetProperty("items").EnumerateArray().ToList();
     }
 }
 
