@@ -35,6 +35,12 @@ public abstract class ReplyFlowTests<TApp>(TApp app) : DatabaseTest<TApp>(app)
     private static string Text(string wamid, string body, string name = "Ana", int offsetSeconds = 0) =>
         Meta.TextWebhook(PhoneNumberId, Customer, wamid, body, name, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + offsetSeconds);
 
+    /// <summary>Meta answers every text send with <paramref name="status"/> and <paramref name="body"/> (read receipts still succeed).</summary>
+    private void GraphRefusesTexts(int status, string body) =>
+        App.Graph.Given(Request.Create().WithPath("/*").UsingPost().WithBody(b => b != null && b.Contains("\"text\":{", StringComparison.Ordinal)))
+            .AtPriority(0)
+            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body));
+
     private Task<List<Message>> OutboundAsync() =>
         App.WithDbAsync(db => db.Messages.AsNoTracking().Where(m => m.Direction == MessageDirection.Outbound).OrderBy(m => m.CreatedAt).ToListAsync());
 
@@ -182,10 +188,7 @@ public abstract class ReplyFlowTests<TApp>(TApp app) : DatabaseTest<TApp>(app)
         RequireDatabase();
         await SetUpAsync();
         App.LlmAnswers("Here you go.");
-        App.Graph.Given(Request.Create().WithPath("/*").UsingPost().WithBody(b => b != null && b.Contains("\"text\":{", StringComparison.Ordinal)))
-            .AtPriority(0)
-            .RespondWith(Response.Create().WithStatusCode(400).WithHeader("Content-Type", "application/json")
-                .WithBody("""{"error":{"message":"(#131047) Re-engagement message","type":"OAuthException","code":131047,"error_data":{"messaging_product":"whatsapp","details":"Message failed to send because more than 24 hours have passed since the customer last replied to this number."},"fbtrace_id":"A2"}}"""));
+        GraphRefusesTexts(400, """{"error":{"message":"(#131047) Re-engagement message","type":"OAuthException","code":131047,"error_data":{"messaging_product":"whatsapp","details":"Message failed to send because more than 24 hours have passed since the customer last replied to this number."},"fbtrace_id":"A2"}}""");
         using var client = App.CreateClient();
 
         await client.PostWebhookAsync(Text("wamid.PERM", "Hello"));
@@ -230,12 +233,9 @@ public abstract class ReplyFlowTests<TApp>(TApp app) : DatabaseTest<TApp>(app)
     public async Task A_refused_answer_can_be_sent_again_or_discarded_through_the_api()
     {
         RequireDatabase();
-        var (admin, _, numberId) = await SetUpAsync();
+        var (admin, _, _) = await SetUpAsync();
         App.LlmAnswers("Here you go.");
-        App.Graph.Given(Request.Create().WithPath("/*").UsingPost().WithBody(b => b != null && b.Contains("\"text\":{", StringComparison.Ordinal)))
-            .AtPriority(0)
-            .RespondWith(Response.Create().WithStatusCode(400).WithHeader("Content-Type", "application/json")
-                .WithBody("""{"error":{"message":"(#131026) Message undeliverable","type":"OAuthException","code":131026,"fbtrace_id":"A3"}}"""));
+        GraphRefusesTexts(400, """{"error":{"message":"(#131026) Message undeliverable","type":"OAuthException","code":131026,"fbtrace_id":"A3"}}""");
         using var client = App.CreateClient();
         await client.PostWebhookAsync(Text("wamid.REFUSED", "Hello"));
         await WaitForSentAsync(1);
@@ -273,7 +273,6 @@ public abstract class ReplyFlowTests<TApp>(TApp app) : DatabaseTest<TApp>(app)
         var discarded = await admin.PostAsync($"/api/conversations/{conversationId}/messages/{record}/discard", null);
         Assert.Equal(HttpStatusCode.OK, discarded.StatusCode);
         Assert.Equal("Discarded", (await discarded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
-        _ = numberId;
     }
 
     [SkippableFact]
@@ -282,10 +281,7 @@ public abstract class ReplyFlowTests<TApp>(TApp app) : DatabaseTest<TApp>(app)
         RequireDatabase();
         await SetUpAsync();
         App.LlmAnswers("Here you go.");
-        App.Graph.Given(Request.Create().WithPath("/*").UsingPost().WithBody(b => b != null && b.Contains("\"text\":{", StringComparison.Ordinal)))
-            .AtPriority(0)
-            .RespondWith(Response.Create().WithStatusCode(401).WithHeader("Content-Type", "application/json")
-                .WithBody(FakeHttpServer.Fixture("graph_error_190_graph_docs.json")));
+        GraphRefusesTexts(401, FakeHttpServer.Fixture("graph_error_190_graph_docs.json"));
         using var client = App.CreateClient();
 
         await client.PostWebhookAsync(Text("wamid.TOKEN", "Hello"));
@@ -314,9 +310,7 @@ public abstract class ReplyFlowTests<TApp>(TApp app) : DatabaseTest<TApp>(app)
         RequireDatabase();
         await SetUpAsync();
         App.LlmAnswers("Here you go.");
-        App.Graph.Given(Request.Create().WithPath("/*").UsingPost().WithBody(b => b != null && b.Contains("\"text\":{", StringComparison.Ordinal)))
-            .AtPriority(0)
-            .RespondWith(Response.Create().WithStatusCode(503).WithHeader("Content-Type", "application/json").WithBody("{}"));
+        GraphRefusesTexts(503, "{}");
         using var client = App.CreateClient();
 
         await client.PostWebhookAsync(Text("wamid.LATER", "Hello"));
