@@ -59,6 +59,7 @@ public static class DependencyInjection
         services.AddSingleton<IWebhookPayloadReader, MetaWebhookPayloadReader>();
         services.AddSingleton<IWebhookSignatureVerifier, HmacWebhookSignatureVerifier>();
         services.AddSingleton<INumberDirectory, CachedNumberDirectory>();
+        services.AddScoped<ChangeTrackedWebhookDeliveryWriter>();
         services.AddScoped<IWebhookDeliveryWriter, WebhookDeliveryWriter>();
         services.AddSingleton<BatchingWebhookDeliveryQueue>();
         services.AddSingleton<IWebhookDeliveryQueue>(sp => sp.GetRequiredService<BatchingWebhookDeliveryQueue>());
