@@ -6,6 +6,13 @@ public interface IWhatsAppSender
     /// <summary>Sends one text message (at most 4096 characters), as a reply to <paramref name="replyToWamid"/> when given.</summary>
     Task<SendResult> SendTextAsync(SenderNumber number, string to, string text, string? replyToWamid, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Sends an approved message template (allowed outside the 24-hour window). Senders that cannot (the simulator)
+    /// refuse it for good, saying so.
+    /// </summary>
+    Task<SendResult> SendTemplateAsync(SenderNumber number, string to, Domain.Conversations.MessageTemplate template, CancellationToken cancellationToken) =>
+        Task.FromResult<SendResult>(new SendResult.PermanentFailure("template_unsupported", "This number cannot send message templates."));
+
     /// <summary>Marks an inbound message read and shows the typing indicator. Best effort: failures are logged, not thrown.</summary>
     Task MarkReadAsync(SenderNumber number, string wamid, CancellationToken cancellationToken);
 }

@@ -31,6 +31,9 @@ internal sealed partial class GraphApiWhatsAppSender(
         return await PostAsync(number, body, content => ReadSent(number, content), cancellationToken);
     }
 
+    public async Task<SendResult> SendTemplateAsync(SenderNumber number, string to, Domain.Conversations.MessageTemplate template, CancellationToken cancellationToken) =>
+        await PostAsync(number, GraphTemplateMessageRequest.From(to, template), content => ReadSent(number, content), cancellationToken);
+
     public async Task MarkReadAsync(SenderNumber number, string wamid, CancellationToken cancellationToken)
     {
         var result = await PostAsync(
