@@ -47,7 +47,9 @@ internal static class OperatorSends
             return await db.FindSentWithKeyAsync(message.WhatsAppNumberId, message.IdempotencyKey, cancellationToken) ?? throw new InvalidOperationException("The message could not be stored.");
         }
 
+        // Read before the delivery is asked for: the answer shows the message as queued, whatever the delivery does next.
+        var queued = await db.Messages.AsNoTracking().Where(m => m.Id == message.Id).ProjectToDto().FirstAsync(cancellationToken);
         scheduler.ScheduleReply(message.ConversationId);
-        return await db.Messages.AsNoTracking().Where(m => m.Id == message.Id).ProjectToDto().FirstAsync(cancellationToken);
+        return queued;
     }
 }

@@ -116,7 +116,7 @@ internal sealed record GraphContext([property: JsonPropertyName("message_id")] s
 
 internal sealed record GraphMarkReadRequest(
     [property: JsonPropertyName("message_id")] string MessageId,
-    [property: JsonPropertyName("typing_indicator")] GraphTypingIndicator TypingIndicator)
+    [property: JsonPropertyName("typing_indicator"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] GraphTypingIndicator? TypingIndicator)
 {
     [JsonPropertyName("messaging_product")]
     public string MessagingProduct => "whatsapp";

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CleanAgent.Application.Conversations.MarkConversationSeen;
 using CleanAgent.Domain.Conversations;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
 using CleanAgent.WebApi.FunctionalTests.Support;
 using Microsoft.EntityFrameworkCore;
 using WireMock.RequestBuilders;
@@ -76,6 +79,16 @@ public abstract class HandoffTests<TApp>(TApp app) : DatabaseTest<TApp>(app)
         Assert.Single(App.SentTexts());
         Assert.Single(App.LlmRequests());
         Assert.Equal(0, ReadReceiptsFor("wamid.IN2"));
+
+        // An operator opens the conversation: the customer sees it read, still with no typing indicator.
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ISender>().Send(new MarkConversationSeenCommand(id));
+        }
+
+        var seen = Assert.Single(App.Graph.LogEntries, e => e.RequestMessage.Body!.Contains("\"status\":\"read\"", StringComparison.Ordinal)
+            && e.RequestMessage.Body.Contains("wamid.IN2", StringComparison.Ordinal));
+        Assert.DoesNotContain("typing_indicator", seen.RequestMessage.Body, StringComparison.Ordinal);
         var listed = await admin.GetFromJsonAsync<JsonElement>("/api/conversations?mode=Human");
         Assert.Equal(id, Assert.Single(listed.GetProperty("items").EnumerateArray()).GetProperty("id").GetGuid());
         Assert.Empty((await admin.GetFromJsonAsync<JsonElement>("/api/conversations?mode=Agent")).GetProperty("items").EnumerateArray());

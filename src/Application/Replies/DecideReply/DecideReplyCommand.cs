@@ -16,14 +16,13 @@ namespace CleanAgent.Application.Replies.DecideReply;
 public sealed record DecideReplyCommand(Guid ConversationId, Guid Owner, TimeSpan BurstWaited) : ICommand<ReplyDecision>, IBackgroundCommand;
 
 internal sealed partial class DecideReplyCommandHandler(
-    IApplicationDbContext db, IOptionsSnapshot<ReplyOptions> options, TimeProvider time, ILogger<DecideReplyCommandHandler> logger)
+    IApplicationDbContext db, ReplyReferences references, IOptionsSnapshot<ReplyOptions> options, TimeProvider time, ILogger<DecideReplyCommandHandler> logger)
     : ICommandHandler<DecideReplyCommand, ReplyDecision>
 {
     public async ValueTask<ReplyDecision> Handle(DecideReplyCommand command, CancellationToken cancellationToken)
     {
-        db.DiscardChanges();
         var id = command.ConversationId;
-        var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        var conversation = await references.ConversationAsync(id, cancellationToken);
         if (conversation is null)
         {
             return ReplyDecision.Done;
@@ -34,7 +33,7 @@ internal sealed partial class DecideReplyCommandHandler(
             return ReplyDecision.Lost;
         }
 
-        // Read after the conversation: a message committed later also bumps its version, so a save below would fail.
+        // Read after the conversation: a message committed since also bumps its version, so a save below fails and is redone.
         var open = await db.Messages
             .Where(m => m.ConversationId == id
                 && ((m.Direction == MessageDirection.Outbound && m.Status == MessageStatus.Pending)
@@ -62,10 +61,10 @@ internal sealed partial class DecideReplyCommandHandler(
             return await FinishAsync(conversation, unanswered, null, null, cancellationToken, c => c.AwaitHuman());
         }
 
-        var number = await db.WhatsAppNumbers.AsNoTracking().FirstAsync(n => n.Id == conversation.WhatsAppNumberId, cancellationToken);
+        var number = await references.NumberAsync(conversation.WhatsAppNumberId, cancellationToken);
         var agentId = number.AgentId ?? options.Value.DefaultAgentId;
         var now = time.GetUtcNow().UtcDateTime;
-        var agent = agentId is null ? null : await db.Agents.AsNoTracking().FirstOrDefaultAsync(a => a.Id == agentId, cancellationToken);
+        var agent = agentId is null ? null : await references.AgentAsync(agentId.Value, cancellationToken);
         var agentFound = agent is not null;
         var nobody = NobodyAnswers(number, agentFound, conversation, now);
         if (nobody is not null)
@@ -145,6 +144,11 @@ internal sealed partial class DecideReplyCommandHandler(
 
         var held = await db.UpdateAsync(conversation, c =>
         {
+            if (!c.HoldsLease(owner, now))
+            {
+                return false;
+            }
+
             c.HandToHuman("customer", "The customer asked for a person.", now);
             c.AwaitHuman();
             c.ClaimReply(owner, now + options.Value.Lease);

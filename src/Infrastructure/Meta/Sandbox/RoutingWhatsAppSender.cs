@@ -15,6 +15,9 @@ internal sealed class RoutingWhatsAppSender(IWhatsAppSender graphApi, SimulatedG
     public async Task<SendResult> SendTemplateAsync(SenderNumber number, string to, Domain.Conversations.MessageTemplate template, CancellationToken cancellationToken) =>
         await (await PickAsync(number, cancellationToken)).SendTemplateAsync(number, to, template, cancellationToken);
 
+    public async Task MarkSeenAsync(SenderNumber number, string wamid, CancellationToken cancellationToken) =>
+        await (await PickAsync(number, cancellationToken)).MarkSeenAsync(number, wamid, cancellationToken);
+
     public async Task MarkReadAsync(SenderNumber number, string wamid, CancellationToken cancellationToken) =>
         await (await PickAsync(number, cancellationToken)).MarkReadAsync(number, wamid, cancellationToken);
 
