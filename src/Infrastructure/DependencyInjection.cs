@@ -1,7 +1,9 @@
 using CleanAgent.Application.Common.Interfaces;
+using CleanAgent.Application.Numbers.Templates;
 using CleanAgent.Application.Replies;
 using CleanAgent.Application.Webhooks;
 using CleanAgent.Infrastructure.Jobs;
+using CleanAgent.Infrastructure.Meta;
 using CleanAgent.Infrastructure.Meta.Sandbox;
 using CleanAgent.Infrastructure.Meta.Webhooks;
 using CleanAgent.Infrastructure.Persistence;
@@ -14,6 +16,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace CleanAgent.Infrastructure;
 
@@ -68,6 +71,11 @@ public static class DependencyInjection
         services.AddHostedService(sp => sp.GetRequiredService<BatchingWebhookDeliveryQueue>());
 
         services.Configure<ReplyOptions>(configuration.GetSection("WhatsApp"));
+        services.Configure<HandoffOptions>(configuration.GetSection("Handoff"));
+        services.AddHostedService<IdleHandoffSweeper>();
+        services.AddMemoryCache();
+        services.AddHttpClient<ITemplateCatalog, GraphApiTemplateCatalog>((sp, client) =>
+            client.Timeout = TimeSpan.FromSeconds(Math.Max(1, sp.GetRequiredService<IOptions<MetaOptions>>().Value.TimeoutSeconds)));
         services.AddSingleton<ReplyDispatcher>();
         services.AddSingleton<IReplyScheduler>(sp => sp.GetRequiredService<ReplyDispatcher>());
         services.AddHostedService(sp => sp.GetRequiredService<ReplyDispatcher>());

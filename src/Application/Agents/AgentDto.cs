@@ -9,5 +9,7 @@ public sealed record AgentDto(
     string? TtsModel,
     string? TtsVoice,
     string? FallbackReply,
+    IReadOnlyList<string> HandoffPhrases,
+    string? HandoffMessage,
     DateTime CreatedAt,
     DateTime UpdatedAt);

@@ -20,4 +20,17 @@ internal static class AgentSettingsRules
         validator.RuleFor(x => ttsVoice(x)).MaximumLength(MaxModelLength).WithName("TTS voice").OverridePropertyName("ttsVoice");
         validator.RuleFor(x => fallbackReply(x)).MaximumLength(4096).WithName("Fallback reply").OverridePropertyName("fallbackReply");
     }
+
+    public const int MaxHandoffPhrases = 50;
+    public const int MaxHandoffPhraseLength = 100;
+
+    /// <summary>The handoff settings: a short list of short phrases, and the message that announces the person.</summary>
+    public static void AddHandoffRules<T>(this AbstractValidator<T> validator, Func<T, IReadOnlyList<string>?> phrases, Func<T, string?> message)
+    {
+        validator.RuleFor(x => phrases(x)).Must(p => p is null || p.Count <= MaxHandoffPhrases)
+            .WithMessage($"At most {MaxHandoffPhrases} handoff phrases.").OverridePropertyName("handoffPhrases");
+        validator.RuleForEach(x => phrases(x)).Must(p => p is not null && p.Length <= MaxHandoffPhraseLength)
+            .WithMessage($"Each handoff phrase has at most {MaxHandoffPhraseLength} characters.").OverridePropertyName("handoffPhrases");
+        validator.RuleFor(x => message(x)).MaximumLength(4096).WithName("Handoff message").OverridePropertyName("handoffMessage");
+    }
 }

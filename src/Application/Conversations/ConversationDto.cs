@@ -1,3 +1,5 @@
+using CleanAgent.Domain.Conversations;
+
 namespace CleanAgent.Application.Conversations;
 
 public sealed record ConversationDto(
@@ -16,4 +18,9 @@ public sealed record ConversationDto(
     int InboundCount,
     int OutboundCount,
     bool ReplyPending,
-    string? LastReplyError);
+    string? LastReplyError,
+    ConversationMode Mode,
+    DateTime? ModeChangedAt,
+    string? ModeChangedBy,
+    string? ModeReason,
+    bool WaitingForHuman);

@@ -6,6 +6,19 @@ public interface IWhatsAppSender
     /// <summary>Sends one text message (at most 4096 characters), as a reply to <paramref name="replyToWamid"/> when given.</summary>
     Task<SendResult> SendTextAsync(SenderNumber number, string to, string text, string? replyToWamid, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Sends an approved message template (allowed outside the 24-hour window). Senders that cannot (the simulator)
+    /// refuse it for good, saying so.
+    /// </summary>
+    Task<SendResult> SendTemplateAsync(SenderNumber number, string to, Domain.Conversations.MessageTemplate template, CancellationToken cancellationToken) =>
+        Task.FromResult<SendResult>(new SendResult.PermanentFailure("template_unsupported", "This number cannot send message templates."));
+
+    /// <summary>
+    /// Marks an inbound message (and those before it) read, without a typing indicator: a person opened the conversation.
+    /// Best effort. Senders without a separate call mark it read as <see cref="MarkReadAsync"/> does.
+    /// </summary>
+    Task MarkSeenAsync(SenderNumber number, string wamid, CancellationToken cancellationToken) => MarkReadAsync(number, wamid, cancellationToken);
+
     /// <summary>Marks an inbound message read and shows the typing indicator. Best effort: failures are logged, not thrown.</summary>
     Task MarkReadAsync(SenderNumber number, string wamid, CancellationToken cancellationToken);
 }

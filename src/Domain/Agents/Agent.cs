@@ -20,6 +20,12 @@ public sealed class Agent
     /// <summary>What the agent says when neither the model nor its knowledge has an answer.</summary>
     public string? FallbackReply { get; private set; }
 
+    /// <summary>Words that hand the conversation to a person when a customer's text contains one (case and accents ignored).</summary>
+    public IReadOnlyList<string> HandoffPhrases { get; private set; } = [];
+
+    /// <summary>What the agent tells the customer when it hands the conversation to a person.</summary>
+    public string? HandoffMessage { get; private set; }
+
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
 
@@ -39,7 +45,21 @@ public sealed class Agent
         TtsModel = Blank(settings.TtsModel);
         TtsVoice = Blank(settings.TtsVoice);
         FallbackReply = Blank(settings.FallbackReply);
+        HandoffPhrases = (settings.HandoffPhrases ?? []).Select(p => p.Trim()).Where(p => p.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        HandoffMessage = Blank(settings.HandoffMessage);
         UpdatedAt = now;
+    }
+
+    /// <summary>Whether <paramref name="text"/> contains one of <see cref="HandoffPhrases"/>: a case- and accent-insensitive substring match.</summary>
+    public bool AsksForPerson(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text) || HandoffPhrases.Count == 0)
+        {
+            return false;
+        }
+
+        var folded = TextFolding.Fold(text);
+        return HandoffPhrases.Any(p => folded.Contains(TextFolding.Fold(p), StringComparison.Ordinal));
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
@@ -52,4 +72,6 @@ public sealed record AgentSettings(
     string? SttModel = null,
     string? TtsModel = null,
     string? TtsVoice = null,
-    string? FallbackReply = null);
+    string? FallbackReply = null,
+    IReadOnlyList<string>? HandoffPhrases = null,
+    string? HandoffMessage = null);

@@ -66,6 +66,25 @@ public sealed class Conversation
     /// <summary>Bumped on every change, so that two writers cannot both win.</summary>
     public int Version { get; private set; }
 
+    /// <summary>Who answers: the agent, or a person (the agent paused).</summary>
+    public ConversationMode Mode { get; private set; }
+
+    public DateTime? ModeChangedAt { get; private set; }
+
+    /// <summary>Who changed the mode: an operator's name, <c>api</c>, <c>customer</c>, <c>agent</c>, <c>business-app</c>, <c>system</c>.</summary>
+    public string? ModeChangedBy { get; private set; }
+
+    public string? ModeReason { get; private set; }
+
+    /// <summary>In <see cref="ConversationMode.Human"/> mode: the handoff or the last operator reply; the idle clock starts here.</summary>
+    public DateTime? LastOperatorActivityAt { get; private set; }
+
+    /// <summary>Customer messages wait for a person (Human mode, not yet answered by one).</summary>
+    public bool WaitingForHuman { get; private set; }
+
+    public const int MaxModeChangedByLength = 256;
+    public const int MaxModeReasonLength = 500;
+
     public static Conversation Start(Guid whatsAppNumberId, string? waId, string? userId, DateTime now)
     {
         var key = KeyFor(waId, userId) ?? throw new ArgumentException("A customer needs a usable wa_id or user id.", nameof(waId));
@@ -302,6 +321,77 @@ public sealed class Conversation
         Version++;
         return ReplyRetryAt;
     }
+
+    /// <summary>
+    /// A person takes the conversation over: the agent stays quiet until it is handed back. Any reply run in flight loses
+    /// its lease, so it cannot send what the agent was writing. False when a person already had it (the activity clock
+    /// still restarts).
+    /// </summary>
+    public bool HandToHuman(string by, string? reason, DateTime now)
+    {
+        LastOperatorActivityAt = now;
+        Version++;
+        if (Mode == ConversationMode.Human)
+        {
+            return false;
+        }
+
+        Mode = ConversationMode.Human;
+        SetModeChange(by, reason, now);
+        ReplyLeaseOwner = null;
+        ReplyLeaseUntil = null;
+        return true;
+    }
+
+    /// <summary>The agent answers again; what still waits is for the caller to ask a reply for. False when the agent already had it.</summary>
+    public bool ResumeAgent(string by, string? reason, DateTime now)
+    {
+        if (Mode == ConversationMode.Agent)
+        {
+            return false;
+        }
+
+        Mode = ConversationMode.Agent;
+        SetModeChange(by, reason, now);
+        LastOperatorActivityAt = null;
+        WaitingForHuman = false;
+        Version++;
+        return true;
+    }
+
+    /// <summary>
+    /// An operator's message joins the outbox: the conversation is the person's now (an operator reply in Agent mode
+    /// takes it over), the customer's waiting messages count as answered by them, and the delivery is asked for.
+    /// </summary>
+    public void RecordOperatorReply(string by, DateTime now)
+    {
+        HandToHuman(by, "An operator replied.", now);
+        WaitingForHuman = false;
+        RequestReply(now);
+    }
+
+    /// <summary>In Human mode, customer messages that nobody answered yet wait for a person.</summary>
+    public void AwaitHuman()
+    {
+        if (Mode == ConversationMode.Human && !WaitingForHuman)
+        {
+            WaitingForHuman = true;
+            Version++;
+        }
+    }
+
+    /// <summary>A person had it for <paramref name="idle"/> without doing anything (zero: never goes back by itself).</summary>
+    public bool IsIdle(TimeSpan idle, DateTime now) =>
+        Mode == ConversationMode.Human && idle > TimeSpan.Zero && (LastOperatorActivityAt ?? ModeChangedAt ?? now) + idle <= now;
+
+    private void SetModeChange(string by, string? reason, DateTime now)
+    {
+        ModeChangedAt = now;
+        ModeChangedBy = Clip(by, MaxModeChangedByLength);
+        ModeReason = string.IsNullOrWhiteSpace(reason) ? null : Clip(reason.Trim(), MaxModeReasonLength);
+    }
+
+    private static string Clip(string value, int maxLength) => value.Length > maxLength ? value[..maxLength] : value;
 
     public bool IsWithinServiceWindow(DateTime now) => LastInboundAt is { } last && now - last < ServiceWindow;
 

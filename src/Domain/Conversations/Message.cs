@@ -14,7 +14,13 @@ public sealed class Message
     /// <summary><see cref="SentBy"/> of what the business typed in the WhatsApp Business app (coexistence echoes, history).</summary>
     public const string SentByBusinessApp = "business-app";
 
+    /// <summary><see cref="SentBy"/> of what an integration sent through the admin API.</summary>
+    public const string SentByApi = "api";
+
     public const string CallType = "call";
+    public const string TemplateType = "template";
+    public const int MaxSentByLength = 256;
+    public const int MaxIdempotencyKeyLength = 128;
 
     private Message()
     {
@@ -71,6 +77,12 @@ public sealed class Message
 
     public int? CallDurationSeconds { get; private set; }
 
+    /// <summary>The client's <c>Idempotency-Key</c> of the request that sent it: a retried request finds this message again.</summary>
+    public string? IdempotencyKey { get; private set; }
+
+    /// <summary>For template messages: which template, in which language, with which values.</summary>
+    public MessageTemplate? Template { get; private set; }
+
     public static Message Inbound(Conversation conversation, string wamid, InboundContent content, DateTime timestamp, DateTime now) =>
         new()
         {
@@ -113,6 +125,42 @@ public sealed class Message
             ContextMessageId = replyTo,
             SentBy = SentByAgent,
         };
+
+    /// <summary>A person's text (an operator, or an integration through the API), waiting in the outbox.</summary>
+    public static Message OperatorText(Conversation conversation, string text, string sentBy, string? idempotencyKey, DateTime now)
+    {
+        var message = OutboundText(conversation, text, null, now);
+        message.SentBy = sentBy.Length > MaxSentByLength ? sentBy[..MaxSentByLength] : sentBy;
+        message.IdempotencyKey = idempotencyKey;
+        return message;
+    }
+
+    /// <summary>An approved template waiting in the outbox; <paramref name="preview"/> is what the thread shows of it.</summary>
+    public static Message OutboundTemplate(Conversation conversation, MessageTemplate template, string preview, string sentBy, string? idempotencyKey, DateTime now)
+    {
+        var message = OperatorText(conversation, preview, sentBy, idempotencyKey, now);
+        message.Type = TemplateType;
+        message.Template = template;
+        return message;
+    }
+
+    /// <summary>
+    /// A person took the conversation over before the agent's answer went out: it is not sent, and stays in the history
+    /// as Discarded. False for anything but the agent's unsent answers.
+    /// </summary>
+    public bool CancelForHandoff(DateTime now)
+    {
+        if (!AwaitsDelivery || SentBy != SentByAgent)
+        {
+            return false;
+        }
+
+        Status = MessageStatus.Discarded;
+        ErrorCode = "handoff";
+        ErrorTitle = "Not sent: a person took the conversation over.";
+        StatusAt = now;
+        return true;
+    }
 
     /// <summary>A message the business typed in the WhatsApp Business app, echoed by Meta: already sent, never answered.</summary>
     public static Message Echo(Conversation conversation, string wamid, InboundContent content, DateTime timestamp, DateTime now) =>

@@ -21,7 +21,7 @@ internal sealed partial class ChatClientReplyGenerator(
         ChatResponse response;
         try
         {
-            response = await chatClients.ForModel(model).GetResponseAsync(messages, new ChatOptions { ModelId = model }, cancellationToken);
+            response = await chatClients.ForModel(model).GetResponseAsync(messages, new ChatOptions { ModelId = model, Tools = [HandoffTool] }, cancellationToken);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -39,6 +39,11 @@ internal sealed partial class ChatClientReplyGenerator(
             throw new ReplyGenerationException($"The model endpoint could not be reached ({exception.HttpRequestError}).", exception);
         }
 
+        if (response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().FirstOrDefault(c => c.Name == HandoffRequestedException.ToolName) is { } call)
+        {
+            throw new HandoffRequestedException(HandoffReason(call));
+        }
+
         var text = response.Text?.Trim();
         if (string.IsNullOrEmpty(text))
         {
@@ -47,6 +52,25 @@ internal sealed partial class ChatClientReplyGenerator(
         }
 
         return text;
+    }
+
+    /// <summary>
+    /// Offered to the model on every answer. Only its declaration is used: the call is read from the model's answer and
+    /// carried out by the reply step (nothing runs inside the model loop, and no second model round is needed).
+    /// </summary>
+    private static readonly AIFunctionDeclaration HandoffTool = AIFunctionFactory.CreateDeclaration(
+        HandoffRequestedException.ToolName,
+        "Hand the conversation to a person on the business's team. Call it when the customer asks for a human, is upset, "
+        + "or needs something you cannot do; a person then answers in this chat.",
+        System.Text.Json.JsonDocument.Parse("""
+            {"type":"object","properties":{"reason":{"type":"string","description":"Why a person should take over, in a few words."}},"required":["reason"]}
+            """).RootElement);
+
+    private static string HandoffReason(FunctionCallContent call)
+    {
+        var reason = call.Arguments is { } args && args.TryGetValue("reason", out var value) ? value?.ToString() : null;
+        reason = string.IsNullOrWhiteSpace(reason) ? "The model handed the conversation to a person." : "The model handed over: " + reason.Trim();
+        return reason.Length > 400 ? reason[..400] : reason;
     }
 
     internal static List<ChatMessage> BuildMessages(ReplyRequest request)

@@ -18,6 +18,96 @@ internal sealed record GraphTextMessageRequest(
     public string Type => "text";
 }
 
+internal sealed record GraphTemplateMessageRequest(
+    [property: JsonPropertyName("to")] string To,
+    [property: JsonPropertyName("template")] GraphTemplate Template)
+{
+    [JsonPropertyName("messaging_product")]
+    public string MessagingProduct => "whatsapp";
+
+    [JsonPropertyName("recipient_type")]
+    public string RecipientType => "individual";
+
+    [JsonPropertyName("type")]
+    public string Type => "template";
+
+    /// <summary>Header values go in a <c>header</c> component (text, or a media link or id), body values in <c>body</c>, in order.</summary>
+    public static GraphTemplateMessageRequest From(string to, Domain.Conversations.MessageTemplate template)
+    {
+        var components = new List<GraphTemplateComponent>();
+        if (template.HeaderParameters.Count > 0)
+        {
+            components.Add(new GraphTemplateComponent("header", template.HeaderParameters.Select(v => HeaderParameter(template.HeaderFormat, v)).ToList()));
+        }
+
+        if (template.BodyParameters.Count > 0)
+        {
+            components.Add(new GraphTemplateComponent("body", template.BodyParameters.Select(v => new GraphTemplateParameter("text", Text: v)).ToList()));
+        }
+
+        return new GraphTemplateMessageRequest(to, new GraphTemplate(template.Name, new GraphTemplateLanguage(template.LanguageCode), components.Count == 0 ? null : components));
+    }
+
+    private static GraphTemplateParameter HeaderParameter(string? format, string value)
+    {
+        var media = IsLink(value) ? new GraphMediaReference(Link: value) : new GraphMediaReference(Id: value);
+        return format?.ToUpperInvariant() switch
+        {
+            "IMAGE" => new GraphTemplateParameter("image", Image: media),
+            "VIDEO" => new GraphTemplateParameter("video", Video: media),
+            "DOCUMENT" => new GraphTemplateParameter("document", Document: media),
+            _ => new GraphTemplateParameter("text", Text: value),
+        };
+    }
+
+    private static bool IsLink(string value) => value.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
+}
+
+internal sealed record GraphTemplate(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("language")] GraphTemplateLanguage Language,
+    [property: JsonPropertyName("components"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<GraphTemplateComponent>? Components);
+
+internal sealed record GraphTemplateLanguage([property: JsonPropertyName("code")] string Code);
+
+internal sealed record GraphTemplateComponent(
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("parameters")] IReadOnlyList<GraphTemplateParameter> Parameters);
+
+internal sealed record GraphTemplateParameter(
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("text"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Text = null,
+    [property: JsonPropertyName("image"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] GraphMediaReference? Image = null,
+    [property: JsonPropertyName("video"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] GraphMediaReference? Video = null,
+    [property: JsonPropertyName("document"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] GraphMediaReference? Document = null);
+
+internal sealed record GraphMediaReference(
+    [property: JsonPropertyName("link"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Link = null,
+    [property: JsonPropertyName("id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Id = null);
+
+internal sealed record GraphTemplateListResponse(
+    [property: JsonPropertyName("data")] IReadOnlyList<GraphTemplateInfo>? Data,
+    [property: JsonPropertyName("paging")] GraphPaging? Paging);
+
+internal sealed record GraphTemplateInfo(
+    [property: JsonPropertyName("name")] string? Name,
+    [property: JsonPropertyName("language")] string? Language,
+    [property: JsonPropertyName("category")] string? Category,
+    [property: JsonPropertyName("status")] string? Status,
+    [property: JsonPropertyName("parameter_format")] string? ParameterFormat,
+    [property: JsonPropertyName("components")] IReadOnlyList<GraphTemplateComponentInfo>? Components);
+
+internal sealed record GraphTemplateComponentInfo(
+    [property: JsonPropertyName("type")] string? Type,
+    [property: JsonPropertyName("format")] string? Format,
+    [property: JsonPropertyName("text")] string? Text);
+
+internal sealed record GraphPaging(
+    [property: JsonPropertyName("cursors")] GraphCursors? Cursors,
+    [property: JsonPropertyName("next")] string? Next);
+
+internal sealed record GraphCursors([property: JsonPropertyName("after")] string? After);
+
 internal sealed record GraphText(
     [property: JsonPropertyName("body")] string Body,
     [property: JsonPropertyName("preview_url")] bool PreviewUrl);
@@ -26,7 +116,7 @@ internal sealed record GraphContext([property: JsonPropertyName("message_id")] s
 
 internal sealed record GraphMarkReadRequest(
     [property: JsonPropertyName("message_id")] string MessageId,
-    [property: JsonPropertyName("typing_indicator")] GraphTypingIndicator TypingIndicator)
+    [property: JsonPropertyName("typing_indicator"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] GraphTypingIndicator? TypingIndicator)
 {
     [JsonPropertyName("messaging_product")]
     public string MessagingProduct => "whatsapp";

@@ -13,6 +13,22 @@ internal static class GraphApiErrorClassifier
 
     public const int ExpiredTokenCode = 190;
 
+    /// <summary>Meta's window and template errors in words an operator can act on; Meta's own text follows.</summary>
+    private static readonly Dictionary<int, string> Explained = new()
+    {
+        [131047] = "The 24-hour customer service window is closed: only an approved template can be sent now.",
+        [131049] = "Meta did not deliver this marketing template, to keep the customer's experience healthy (per-user marketing limit); try another time.",
+        [131050] = "The customer stopped marketing messages from this business.",
+        [132000] = "The number of values does not match the template's placeholders.",
+        [132001] = "The template does not exist in this language, or is not approved yet.",
+        [132005] = "The template's text is too long once its values are filled in.",
+        [132007] = "The template's content breaks WhatsApp's policies.",
+        [132012] = "A template value has the wrong format (e.g. a header image that is not a link or media id).",
+        [132015] = "The template is paused because of low quality; edit it or wait.",
+        [132016] = "The template is disabled because of low quality; create a new one.",
+        [132018] = "A template value has a problem (new lines, tabs or more than four spaces in a row are not allowed).",
+    };
+
     public static SendResult Classify(HttpStatusCode status, string body, TimeSpan? retryAfter)
     {
         var error = TryRead(body);
@@ -58,6 +74,11 @@ internal static class GraphApiErrorClassifier
         }
 
         var message = string.IsNullOrWhiteSpace(error.Message) ? $"Graph API error (HTTP {(int)status})" : error.Message.Trim();
+        if (error.Code is { } code && Explained.TryGetValue(code, out var explained))
+        {
+            message = $"{explained} (Meta: {message})";
+        }
+
         if (error.Subcode is { } subcode)
         {
             message += $" (subcode {subcode.ToString(CultureInfo.InvariantCulture)})";

@@ -31,10 +31,18 @@ internal sealed partial class GraphApiWhatsAppSender(
         return await PostAsync(number, body, content => ReadSent(number, content), cancellationToken);
     }
 
-    public async Task MarkReadAsync(SenderNumber number, string wamid, CancellationToken cancellationToken)
+    public async Task<SendResult> SendTemplateAsync(SenderNumber number, string to, Domain.Conversations.MessageTemplate template, CancellationToken cancellationToken) =>
+        await PostAsync(number, GraphTemplateMessageRequest.From(to, template), content => ReadSent(number, content), cancellationToken);
+
+    public Task MarkReadAsync(SenderNumber number, string wamid, CancellationToken cancellationToken) =>
+        MarkAsync(number, new GraphMarkReadRequest(wamid, new GraphTypingIndicator("text")), wamid, cancellationToken);
+
+    public Task MarkSeenAsync(SenderNumber number, string wamid, CancellationToken cancellationToken) =>
+        MarkAsync(number, new GraphMarkReadRequest(wamid, null), wamid, cancellationToken);
+
+    private async Task MarkAsync(SenderNumber number, GraphMarkReadRequest request, string wamid, CancellationToken cancellationToken)
     {
-        var result = await PostAsync(
-            number, new GraphMarkReadRequest(wamid, new GraphTypingIndicator("text")), _ => new SendResult.Sent(wamid), cancellationToken);
+        var result = await PostAsync(number, request, _ => new SendResult.Sent(wamid), cancellationToken);
         switch (result)
         {
             case SendResult.RetryableFailure failure:

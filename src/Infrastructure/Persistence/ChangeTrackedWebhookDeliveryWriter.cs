@@ -244,6 +244,8 @@ internal sealed partial class ChangeTrackedWebhookDeliveryWriter(AppDbContext db
         if (incoming.Origin == WebhookMessageOrigin.BusinessApp)
         {
             message = Message.Echo(conversation, incoming.Id, incoming.Content, timestamp, batch.Now);
+            // A person answered from the WhatsApp Business app: the agent must not talk over them.
+            conversation.HandToHuman(Message.SentByBusinessApp, "The business answered in the WhatsApp Business app.", batch.Now);
         }
         else if (incoming.Origin == WebhookMessageOrigin.History)
         {

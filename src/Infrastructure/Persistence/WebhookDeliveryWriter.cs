@@ -38,12 +38,15 @@ internal sealed partial class WebhookDeliveryWriter(
         return await db.Database.CreateExecutionStrategy().ExecuteAsync(deliveries, StoreInTransactionAsync, verifySucceeded: null, cancellationToken);
     }
 
-    /// <summary>Customers' messages, echoes and statuses; anything else needs the change-tracked writer.</summary>
+    /// <summary>
+    /// Customers' messages and statuses; anything else needs the change-tracked writer. Echoes go there too: a message the
+    /// business typed in the WhatsApp Business app hands the conversation to a person, a domain rule kept in one place.
+    /// </summary>
     public static bool IsCommon(VerifiedWebhookDelivery delivery) =>
         delivery.Payload.Changes.All(c =>
-            c.Field is WebhookChange.MessagesField or "smb_message_echoes" &&
+            c.Field is WebhookChange.MessagesField &&
             c.Errors.Count == 0 && c.Calls.Count == 0 && c.UserPreferences.Count == 0 &&
-            c.Messages.All(m => m.IdentityChange is null && m.Origin != WebhookMessageOrigin.History && m.Content.Type is not ("edit" or "revoke")));
+            c.Messages.All(m => m.IdentityChange is null && m.Origin == WebhookMessageOrigin.Customer && m.Content.Type is not ("edit" or "revoke")));
 
     private async Task<IReadOnlyList<StoredWebhookDelivery>> StoreInTransactionAsync(
         DbContext context, IReadOnlyList<VerifiedWebhookDelivery> deliveries, CancellationToken cancellationToken)
@@ -146,15 +149,10 @@ internal sealed partial class WebhookDeliveryWriter(
         }
 
         var timestamp = incoming.Timestamp ?? plan.Now;
-        if (incoming.Origin == WebhookMessageOrigin.BusinessApp)
-        {
-            return new PlannedMessage(Message.Echo(conversation, incoming.Id!, incoming.Content, timestamp, plan.Now), key, receipt, null, Answering: false);
-        }
-
         var contact = change.Contacts.FirstOrDefault(c =>
                           (c.WaId is not null && c.WaId == incoming.From) || (c.UserId is not null && c.UserId == incoming.FromUserId))
                       ?? (change.Contacts.Count == 1 ? change.Contacts[0] : null);
-        var answering = number.Status == NumberStatus.Active && incoming.Origin == WebhookMessageOrigin.Customer;
+        var answering = number.Status == NumberStatus.Active;
         return new PlannedMessage(
             Message.Inbound(conversation, incoming.Id!, incoming.Content, timestamp, plan.Now), key, receipt,
             contact is null ? new WebhookContact(null, incoming.FromUserId, null) : contact with { UserId = incoming.FromUserId ?? contact.UserId },

@@ -4,6 +4,10 @@ using CleanAgent.Application.Conversations.GetConversation;
 using CleanAgent.Application.Conversations.GetConversationMessages;
 using CleanAgent.Application.Conversations.DiscardOutboundMessage;
 using CleanAgent.Application.Conversations.GetConversations;
+using CleanAgent.Application.Conversations.HandOffConversation;
+using CleanAgent.Application.Conversations.ResumeConversation;
+using CleanAgent.Application.Conversations.SendOperatorMessage;
+using CleanAgent.Domain.Conversations;
 using CleanAgent.Application.Conversations.RetryOutboundMessage;
 using CleanAgent.WebApi.Infrastructure;
 using Mediator;
@@ -23,14 +27,16 @@ public sealed class ConversationsController(ISender sender) : ControllerBase
     /// <summary>List conversations</summary>
     /// <remarks>
     /// Conversations, most recently active first, a page at a time. <c>q</c> finds a customer by name or number;
-    /// <c>needsReply</c>, <c>failed</c> (a failed reply or message) and <c>windowOpen</c> (inside the 24-hour window)
-    /// filter when given.
+    /// <c>needsReply</c>, <c>failed</c> (a failed reply or message), <c>windowOpen</c> (inside the 24-hour window),
+    /// <c>mode</c> and <c>waitingForHuman</c> filter when given.
     /// </remarks>
     /// <param name="whatsAppNumberId">Only the conversations of this number.</param>
     /// <param name="q">A customer's name or number, or part of it.</param>
     /// <param name="needsReply">Only conversations that do (true) or do not (false) wait for a reply.</param>
     /// <param name="failed">Only conversations with (true) or without (false) a failed reply or message.</param>
     /// <param name="windowOpen">Only conversations inside (true) or outside (false) the 24-hour window.</param>
+    /// <param name="mode">Only conversations answered by the agent (<c>Agent</c>) or by a person (<c>Human</c>).</param>
+    /// <param name="waitingForHuman">Only conversations whose customer waits (true) or does not wait (false) for a person.</param>
     /// <param name="page">The page, from 1.</param>
     /// <param name="pageSize">Conversations per page, 1 to 200.</param>
     /// <response code="200">One page of conversations.</response>
@@ -45,8 +51,10 @@ public sealed class ConversationsController(ISender sender) : ControllerBase
         [FromQuery] bool? needsReply = null,
         [FromQuery] bool? failed = null,
         [FromQuery] bool? windowOpen = null,
+        [FromQuery] ConversationMode? mode = null,
+        [FromQuery] bool? waitingForHuman = null,
         CancellationToken cancellationToken = default) =>
-        await sender.Send(new GetConversationsQuery(whatsAppNumberId, page, pageSize, q, needsReply, failed, windowOpen), cancellationToken);
+        await sender.Send(new GetConversationsQuery(whatsAppNumberId, page, pageSize, q, needsReply, failed, windowOpen, mode, waitingForHuman), cancellationToken);
 
     /// <summary>Get a conversation</summary>
     /// <remarks>One conversation with its customer, counts and reply state.</remarks>
@@ -101,4 +109,65 @@ public sealed class ConversationsController(ISender sender) : ControllerBase
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict)]
     public async Task<MessageDto> Discard(Guid id, Guid messageId, CancellationToken cancellationToken) =>
         await sender.Send(new DiscardOutboundMessageCommand(id, messageId), cancellationToken);
+
+    /// <summary>Take a conversation over</summary>
+    /// <remarks>
+    /// A person answers the conversation from now on: the agent stays quiet (no answer, no typing indicator) and its
+    /// answers not yet sent are cancelled. The customer's messages wait for a person (<c>waitingForHuman</c>). The agent
+    /// takes over again when handed back, or by itself after <c>Handoff:IdleMinutes</c> without operator activity.
+    /// </remarks>
+    /// <param name="id">The conversation's id.</param>
+    /// <param name="request">Why, for the other operators (optional).</param>
+    /// <response code="200">The conversation, in <c>Human</c> mode.</response>
+    /// <response code="404">No conversation has this id.</response>
+    [HttpPost("{id:guid}/handoff", Name = "HandOffConversation")]
+    [ProducesResponseType<ConversationDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
+    public async Task<ConversationDto> HandOff(Guid id, HandoffRequest? request, CancellationToken cancellationToken) =>
+        await sender.Send(new HandOffConversationCommand(id, request?.Reason, Message.SentByApi), cancellationToken);
+
+    /// <summary>Hand a conversation back to the agent</summary>
+    /// <remarks>
+    /// The agent answers again. Customer messages nobody answered that are still inside the 24-hour window get one
+    /// answer from it; older ones are left as they are.
+    /// </remarks>
+    /// <param name="id">The conversation's id.</param>
+    /// <response code="200">The conversation, in <c>Agent</c> mode.</response>
+    /// <response code="404">No conversation has this id.</response>
+    [HttpPost("{id:guid}/resume", Name = "ResumeConversation")]
+    [ProducesResponseType<ConversationDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
+    public async Task<ConversationDto> Resume(Guid id, CancellationToken cancellationToken) =>
+        await sender.Send(new ResumeConversationCommand(id, Message.SentByApi), cancellationToken);
+
+    /// <summary>Send a message as a person</summary>
+    /// <remarks>
+    /// Sends a text to the customer with the number's credentials, through the same outbox as the agent's answers: it is
+    /// answered at once as <c>Pending</c>, and its status follows like any outbound message's, with <c>sentBy</c>
+    /// <c>api</c>. A conversation in <c>Agent</c> mode is taken over by it. Outside the 24-hour window WhatsApp allows
+    /// only a template (409). A retried request with the same <c>Idempotency-Key</c> sends nothing again and answers
+    /// with the first request's message.
+    /// </remarks>
+    /// <param name="id">The conversation's id.</param>
+    /// <param name="request">The text, 1 to 4096 characters.</param>
+    /// <param name="idempotencyKey">Any unique string (at most 128 characters) that makes a retry of this request safe.</param>
+    /// <response code="202">The message, Pending; it is sent in the background.</response>
+    /// <response code="400">The text is empty or longer than 4096 characters.</response>
+    /// <response code="404">No conversation has this id.</response>
+    /// <response code="409">The 24-hour window is closed (a template is needed), or nobody can be addressed in this conversation.</response>
+    [HttpPost("{id:guid}/messages", Name = "SendConversationMessage")]
+    [ProducesResponseType<MessageDto>(StatusCodes.Status202Accepted)]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict)]
+    public async Task<ActionResult<MessageDto>> Send(
+        Guid id, SendMessageRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken cancellationToken) =>
+        Accepted(await sender.Send(new SendOperatorMessageCommand(id, request.Text, Message.SentByApi, idempotencyKey), cancellationToken));
 }
+
+/// <param name="Reason">Why a person takes over, shown to other operators.</param>
+public sealed record HandoffRequest(string? Reason);
+
+/// <param name="Text">What the customer receives.</param>
+public sealed record SendMessageRequest(string? Text);

@@ -5,7 +5,11 @@ using CleanAgent.Application.Numbers.DeleteWhatsAppNumber;
 using CleanAgent.Application.Numbers.GetNumberEvents;
 using CleanAgent.Application.Numbers.GetWhatsAppNumber;
 using CleanAgent.Application.Numbers.GetWhatsAppNumbers;
+using CleanAgent.Application.Numbers.Templates;
+using CleanAgent.Application.Numbers.Templates.GetMessageTemplates;
+using CleanAgent.Application.Numbers.Templates.SendTemplate;
 using CleanAgent.Application.Numbers.UpdateWhatsAppNumber;
+using CleanAgent.Domain.Conversations;
 using CleanAgent.WebApi.Infrastructure;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
@@ -96,4 +100,64 @@ public sealed class WhatsAppNumbersController(ISender sender) : ControllerBase
         await sender.Send(new DeleteWhatsAppNumberCommand(id), cancellationToken);
         return NoContent();
     }
+
+    /// <summary>List a number's message templates</summary>
+    /// <remarks>
+    /// The templates of the number's WhatsApp Business Account (<c>wabaId</c>, else <c>businessId</c>) as Meta lists them,
+    /// every page, read with the number's token: name, language, category, review status, and per component the values
+    /// a send must give (<c>parameterCount</c>). The list is cached for 10 minutes; <c>refresh=true</c> asks Meta again.
+    /// </remarks>
+    /// <param name="id">The number's id.</param>
+    /// <param name="refresh">Ask Meta again instead of using the cached list.</param>
+    /// <response code="200">The templates.</response>
+    /// <response code="404">No number has this id.</response>
+    /// <response code="409">The number has no account id, or Meta refused to list the templates (the detail says why).</response>
+    [HttpGet("{id:guid}/templates", Name = "ListMessageTemplates")]
+    [ProducesResponseType<IReadOnlyList<MessageTemplateDto>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict)]
+    public async Task<IReadOnlyList<MessageTemplateDto>> Templates(Guid id, [FromQuery] bool refresh = false, CancellationToken cancellationToken = default) =>
+        await sender.Send(new GetMessageTemplatesQuery(id, refresh), cancellationToken);
+
+    /// <summary>Send a message template</summary>
+    /// <remarks>
+    /// Sends an approved template, which WhatsApp allows outside the 24-hour window, to an existing conversation
+    /// (<c>conversationId</c>) or to a new customer (<c>to</c>, a phone number in E.164 form, which starts a
+    /// conversation). The values are checked against the template before anything is sent. The message goes through the
+    /// outbox: it is answered as <c>Pending</c> and its status follows like any outbound message's; if Meta refuses it,
+    /// the message's <c>error</c> says why in plain words. A retried request with the same <c>Idempotency-Key</c> sends
+    /// nothing again and answers as the first did.
+    /// </remarks>
+    /// <param name="id">The number's id.</param>
+    /// <param name="request">The recipient, the template and its values.</param>
+    /// <param name="idempotencyKey">Any unique string (at most 128 characters) that makes a retry of this request safe.</param>
+    /// <response code="202">The conversation and the template message, Pending; it is sent in the background.</response>
+    /// <response code="400">No or both recipients, a recipient that is not a phone number, no such template, or values that do not fit it.</response>
+    /// <response code="404">No number (or no conversation of it) has this id.</response>
+    /// <response code="409">The template is not approved, the customer stopped marketing messages, or Meta refused to list the templates.</response>
+    [HttpPost("{id:guid}/templates/send", Name = "SendMessageTemplate")]
+    [ProducesResponseType<TemplateSentDto>(StatusCodes.Status202Accepted)]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict)]
+    public async Task<ActionResult<TemplateSentDto>> SendTemplate(
+        Guid id, SendTemplateRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken cancellationToken) =>
+        Accepted(await sender.Send(
+            new SendTemplateCommand(id, request.To, request.ConversationId, request.TemplateName, request.LanguageCode, request.BodyParameters, request.HeaderParameters,
+                Message.SentByApi, idempotencyKey),
+            cancellationToken));
 }
+
+/// <param name="To">A new or known customer's phone number in E.164 form, e.g. +4915112345678 (or give conversationId).</param>
+/// <param name="ConversationId">An existing conversation of this number (or give to).</param>
+/// <param name="TemplateName">The template's name as Meta lists it.</param>
+/// <param name="LanguageCode">The template's language, e.g. en_US, de.</param>
+/// <param name="BodyParameters">The body's values, in placeholder order.</param>
+/// <param name="HeaderParameters">The header's value: text for a text header, a link or media id for a media header.</param>
+public sealed record SendTemplateRequest(
+    string? To,
+    Guid? ConversationId,
+    string? TemplateName,
+    string? LanguageCode,
+    IReadOnlyList<string>? BodyParameters,
+    IReadOnlyList<string>? HeaderParameters);

@@ -13,7 +13,9 @@ public sealed record UpdateAgentCommand(
     string? SttModel = null,
     string? TtsModel = null,
     string? TtsVoice = null,
-    string? FallbackReply = null) : ICommand<AgentDto>
+    string? FallbackReply = null,
+    IReadOnlyList<string>? HandoffPhrases = null,
+    string? HandoffMessage = null) : ICommand<AgentDto>
 {
     [JsonIgnore]
     public Guid Id { get; init; }
@@ -25,7 +27,8 @@ internal sealed class UpdateAgentCommandHandler(IApplicationDbContext db, TimePr
     {
         var agent = await db.Agents.FindAsync([command.Id], cancellationToken) ?? throw new NotFoundException("Agent", command.Id);
         agent.Update(
-            new AgentSettings(command.Name, command.Prompt, command.LlmModel, command.SttModel, command.TtsModel, command.TtsVoice, command.FallbackReply),
+            new AgentSettings(command.Name, command.Prompt, command.LlmModel, command.SttModel, command.TtsModel, command.TtsVoice, command.FallbackReply,
+                command.HandoffPhrases, command.HandoffMessage),
             time.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(cancellationToken);
         return agent.ToDto();

@@ -8,7 +8,8 @@ namespace CleanAgent.Application.Conversations.GetConversations;
 
 /// <summary>
 /// Conversations, the most recently active first, optionally of one number, found by customer name or number
-/// (<paramref name="Q"/>) and filtered: waiting for a reply, with a failed reply or message, inside the 24-hour window.
+/// (<paramref name="Q"/>) and filtered: waiting for a reply, with a failed reply or message, inside the 24-hour window,
+/// answered by the agent or a person (<paramref name="Mode"/>), waiting for a person.
 /// A filter left out (null) does not filter; <c>false</c> asks for the opposite.
 /// </summary>
 public sealed record GetConversationsQuery(
@@ -18,7 +19,9 @@ public sealed record GetConversationsQuery(
     string? Q = null,
     bool? NeedsReply = null,
     bool? Failed = null,
-    bool? WindowOpen = null) : IQuery<PagedList<ConversationDto>>;
+    bool? WindowOpen = null,
+    ConversationMode? Mode = null,
+    bool? WaitingForHuman = null) : IQuery<PagedList<ConversationDto>>;
 
 internal sealed class GetConversationsQueryHandler(IApplicationDbContext db, TimeProvider time) : IQueryHandler<GetConversationsQuery, PagedList<ConversationDto>>
 {
@@ -55,6 +58,16 @@ internal sealed class GetConversationsQueryHandler(IApplicationDbContext db, Tim
         {
             var opensAfter = time.GetUtcNow().UtcDateTime - Conversation.ServiceWindow;
             conversations = conversations.Where(c => (c.LastInboundAt != null && c.LastInboundAt > opensAfter) == windowOpen);
+        }
+
+        if (query.Mode is { } mode)
+        {
+            conversations = conversations.Where(c => c.Mode == mode);
+        }
+
+        if (query.WaitingForHuman is { } waiting)
+        {
+            conversations = conversations.Where(c => c.WaitingForHuman == waiting);
         }
 
         var total = await conversations.CountAsync(cancellationToken);

@@ -84,7 +84,9 @@ internal sealed partial class DeliverOutboxCommandHandler(
     {
         for (var attempt = 1; ; attempt++)
         {
-            var result = await sender.SendTextAsync(from, to, message.Text ?? string.Empty, message.ContextMessageId, cancellationToken);
+            var result = message.Template is { } template
+                ? await sender.SendTemplateAsync(from, to, template, cancellationToken)
+                : await sender.SendTextAsync(from, to, message.Text ?? string.Empty, message.ContextMessageId, cancellationToken);
             if (result is not SendResult.RetryableFailure { RetryAfter: { } wait } || wait > ShortWait || attempt >= 3)
             {
                 return result;

@@ -47,6 +47,10 @@ internal sealed class GenerateReplyCommandHandler(
         {
             answer = await AskModelAsync(await prompt.BuildAsync(conversation, agent, unanswered, cancellationToken), cancellationToken);
         }
+        catch (HandoffRequestedException handoff)
+        {
+            return await HandOverAsync(conversation, command.Owner, agent, unanswered[^1], handoff.Reason, cancellationToken);
+        }
         finally
         {
             await reading;
@@ -60,6 +64,33 @@ internal sealed class GenerateReplyCommandHandler(
         db.Messages.AddRange(parts);
         unanswered.ForEach(m => m.MarkAnswered(Now));
         return await db.UpdateAsync(conversation, c => c.TryRenewLease(command.Owner, Now, options.Value.Lease), cancellationToken);
+    }
+
+    /// <summary>
+    /// The model handed the conversation to a person: the customer's messages wait for one, and the agent's handoff
+    /// message (if it has one) goes into the outbox for this run to deliver.
+    /// </summary>
+    private async Task<bool> HandOverAsync(
+        Domain.Conversations.Conversation conversation, Guid owner, Domain.Agents.Agent agent, Message last, string reason, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        if (agent.HandoffMessage is { } text)
+        {
+            db.Messages.Add(Message.OutboundText(conversation, text, last.WhatsAppMessageId, now));
+        }
+
+        return await db.UpdateAsync(conversation, c =>
+        {
+            if (c.ReplyLeaseOwner != owner)
+            {
+                return false;
+            }
+
+            c.HandToHuman(Message.SentByAgent, reason, now);
+            c.AwaitHuman();
+            c.ClaimReply(owner, now + options.Value.Lease);
+            return true;
+        }, cancellationToken);
     }
 
     /// <summary>The model may take most of a lease: an older lease (a burst wait) is renewed before it is asked.</summary>

@@ -12,6 +12,12 @@ internal sealed class RoutingWhatsAppSender(IWhatsAppSender graphApi, SimulatedG
     public async Task<SendResult> SendTextAsync(SenderNumber number, string to, string text, string? replyToWamid, CancellationToken cancellationToken) =>
         await (await PickAsync(number, cancellationToken)).SendTextAsync(number, to, text, replyToWamid, cancellationToken);
 
+    public async Task<SendResult> SendTemplateAsync(SenderNumber number, string to, Domain.Conversations.MessageTemplate template, CancellationToken cancellationToken) =>
+        await (await PickAsync(number, cancellationToken)).SendTemplateAsync(number, to, template, cancellationToken);
+
+    public async Task MarkSeenAsync(SenderNumber number, string wamid, CancellationToken cancellationToken) =>
+        await (await PickAsync(number, cancellationToken)).MarkSeenAsync(number, wamid, cancellationToken);
+
     public async Task MarkReadAsync(SenderNumber number, string wamid, CancellationToken cancellationToken) =>
         await (await PickAsync(number, cancellationToken)).MarkReadAsync(number, wamid, cancellationToken);
 

@@ -16,5 +16,7 @@ internal sealed class AgentConfiguration : IEntityTypeConfiguration<Agent>
         builder.Property(a => a.SttModel).HasMaxLength(200);
         builder.Property(a => a.TtsModel).HasMaxLength(200);
         builder.Property(a => a.TtsVoice).HasMaxLength(200);
+        builder.Property(a => a.HandoffPhrases).HasConversion(JsonColumn.Converter<IReadOnlyList<string>>(), JsonColumn.ListComparer()).HasMaxLength(4000);
+        builder.Property(a => a.HandoffMessage).HasMaxLength(4096);
     }
 }

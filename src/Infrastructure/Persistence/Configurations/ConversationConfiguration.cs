@@ -19,12 +19,16 @@ internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conve
         builder.Property(c => c.CustomerParentUserId).HasMaxLength(128);
         builder.Property(c => c.LastReplyError).HasMaxLength(1000);
         builder.Property(c => c.Version).IsConcurrencyToken();
+        builder.Property(c => c.Mode).HasConversion<string>().HasMaxLength(16);
+        builder.Property(c => c.ModeChangedBy).HasMaxLength(Conversation.MaxModeChangedByLength);
+        builder.Property(c => c.ModeReason).HasMaxLength(Conversation.MaxModeReasonLength);
         builder.Ignore(c => c.Recipient);
         builder.Ignore(c => c.IsUnidentified);
         builder.HasIndex(c => new { c.WhatsAppNumberId, c.CustomerKey }).IsUnique();
         builder.HasIndex(c => new { c.WhatsAppNumberId, c.LastMessageAt });
         builder.HasIndex(c => c.LastMessageAt);
         builder.HasIndex(c => c.ReplyPending);
+        builder.HasIndex(c => new { c.Mode, c.WaitingForHuman });
         builder.HasOne<WhatsAppNumber>().WithMany().HasForeignKey(c => c.WhatsAppNumberId).OnDelete(DeleteBehavior.Cascade);
     }
 }

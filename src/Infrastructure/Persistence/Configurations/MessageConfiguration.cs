@@ -21,12 +21,16 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         builder.Property(m => m.ContextMessageId).HasMaxLength(256);
         builder.Property(m => m.ErrorCode).HasMaxLength(32);
         builder.Property(m => m.ErrorTitle).HasMaxLength(1000);
-        builder.Property(m => m.SentBy).HasMaxLength(16);
+        builder.Property(m => m.SentBy).HasMaxLength(Message.MaxSentByLength);
+        builder.Property(m => m.IdempotencyKey).HasMaxLength(Message.MaxIdempotencyKeyLength);
+        builder.Property(m => m.Template).HasConversion(JsonColumn.Converter<MessageTemplate?>());
         builder.Property(m => m.CallStatus).HasMaxLength(32);
 
         // A redelivered webhook can never store the same message twice.
         builder.HasIndex(m => new { m.WhatsAppNumberId, m.WhatsAppMessageId }).IsUnique();
         builder.HasIndex(m => new { m.ConversationId, m.Timestamp });
+        // A retried send with the same Idempotency-Key finds the first one's message instead of sending again.
+        builder.HasIndex(m => new { m.WhatsAppNumberId, m.IdempotencyKey }).IsUnique();
         builder.HasIndex(m => m.CreatedAt);
         // An edit or revoke that arrived before its message is found when the message comes.
         builder.HasIndex(m => new { m.WhatsAppNumberId, m.ContextMessageId });

@@ -23,7 +23,9 @@ internal static class AdminApiExamples
           "name": "Support",
           "prompt": "You are the friendly support agent of Acme. Answer briefly.",
           "llmModel": "gpt-4o-mini",
-          "fallbackReply": "Sorry, I don't know that yet. A colleague will get back to you."
+          "fallbackReply": "Sorry, I don't know that yet. A colleague will get back to you.",
+          "handoffPhrases": ["human", "agent", "person"],
+          "handoffMessage": "A colleague will answer you here shortly."
         }
         """;
 
@@ -33,6 +35,9 @@ internal static class AdminApiExamples
         ["UpdateAgent"] = Agent,
         ["AddWhatsAppNumber"] = Number,
         ["UpdateWhatsAppNumber"] = Number,
+        ["HandOffConversation"] = """{ "reason": "Complaint about a delivery" }""",
+        ["SendConversationMessage"] = """{ "text": "Hello Ana, this is Maria from the team. Your order leaves today." }""",
+        ["SendMessageTemplate"] = """{ "to": "+4915112345678", "templateName": "order_update", "languageCode": "de", "bodyParameters": ["Ana", "4711"] }""",
         ["SimulateCustomerMessage"] = """{ "text": "What are your opening hours?", "customerWaId": "15551234567", "customerName": "Ana" }""",
     };
 }

@@ -33,6 +33,15 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<string>("FallbackReply")
                         .HasColumnType("text");
 
+                    b.Property<string>("HandoffMessage")
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)");
+
+                    b.Property<string>("HandoffPhrases")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
                     b.Property<string>("LlmModel")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
@@ -172,6 +181,9 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<DateTime>("LastMessageAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("LastOperatorActivityAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("LastReplyError")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
@@ -181,6 +193,22 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
 
                     b.Property<DateTime?>("MarketingPreferenceAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime?>("ModeChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ModeChangedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("ModeReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
 
                     b.Property<int>("OutboundCount")
                         .HasColumnType("integer");
@@ -207,6 +235,9 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
 
+                    b.Property<bool>("WaitingForHuman")
+                        .HasColumnType("boolean");
+
                     b.Property<Guid>("WhatsAppNumberId")
                         .HasColumnType("uuid");
 
@@ -215,6 +246,8 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
                     b.HasIndex("LastMessageAt");
 
                     b.HasIndex("ReplyPending");
+
+                    b.HasIndex("Mode", "WaitingForHuman");
 
                     b.HasIndex("WhatsAppNumberId", "CustomerKey")
                         .IsUnique();
@@ -272,6 +305,10 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
                         .HasMaxLength(512)
                         .HasColumnType("character varying(512)");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
                     b.Property<bool>("IsForwarded")
                         .HasColumnType("boolean");
 
@@ -299,8 +336,8 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("SentBy")
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
 
                     b.Property<string>("Sha256")
                         .HasMaxLength(256)
@@ -313,6 +350,9 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
 
                     b.Property<DateTime?>("StatusAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Template")
+                        .HasColumnType("text");
 
                     b.Property<string>("Text")
                         .HasColumnType("text");
@@ -339,6 +379,9 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
                     b.HasIndex("ConversationId", "Timestamp");
 
                     b.HasIndex("WhatsAppNumberId", "ContextMessageId");
+
+                    b.HasIndex("WhatsAppNumberId", "IdempotencyKey")
+                        .IsUnique();
 
                     b.HasIndex("WhatsAppNumberId", "WhatsAppMessageId")
                         .IsUnique();

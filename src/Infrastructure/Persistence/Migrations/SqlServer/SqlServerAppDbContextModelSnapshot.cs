@@ -33,6 +33,15 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<string>("FallbackReply")
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<string>("HandoffMessage")
+                        .HasMaxLength(4096)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("HandoffPhrases")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
                     b.Property<string>("LlmModel")
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
@@ -172,6 +181,9 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<DateTime>("LastMessageAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<DateTime?>("LastOperatorActivityAt")
+                        .HasColumnType("datetime2");
+
                     b.Property<string>("LastReplyError")
                         .HasMaxLength(1000)
                         .HasColumnType("nvarchar(1000)");
@@ -181,6 +193,22 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.Property<DateTime?>("MarketingPreferenceAt")
                         .HasColumnType("datetime2");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<DateTime?>("ModeChangedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("ModeChangedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<string>("ModeReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
 
                     b.Property<int>("OutboundCount")
                         .HasColumnType("int");
@@ -207,6 +235,9 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.SqlServer
                         .IsConcurrencyToken()
                         .HasColumnType("int");
 
+                    b.Property<bool>("WaitingForHuman")
+                        .HasColumnType("bit");
+
                     b.Property<Guid>("WhatsAppNumberId")
                         .HasColumnType("uniqueidentifier");
 
@@ -215,6 +246,8 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.SqlServer
                     b.HasIndex("LastMessageAt");
 
                     b.HasIndex("ReplyPending");
+
+                    b.HasIndex("Mode", "WaitingForHuman");
 
                     b.HasIndex("WhatsAppNumberId", "CustomerKey")
                         .IsUnique();
@@ -272,6 +305,10 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.SqlServer
                         .HasMaxLength(512)
                         .HasColumnType("nvarchar(512)");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
                     b.Property<bool>("IsForwarded")
                         .HasColumnType("bit");
 
@@ -299,8 +336,8 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.SqlServer
                         .HasColumnType("datetime2");
 
                     b.Property<string>("SentBy")
-                        .HasMaxLength(16)
-                        .HasColumnType("nvarchar(16)");
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
 
                     b.Property<string>("Sha256")
                         .HasMaxLength(256)
@@ -313,6 +350,9 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.Property<DateTime?>("StatusAt")
                         .HasColumnType("datetime2");
+
+                    b.Property<string>("Template")
+                        .HasColumnType("nvarchar(max)");
 
                     b.Property<string>("Text")
                         .HasColumnType("nvarchar(max)");
@@ -339,6 +379,10 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.SqlServer
                     b.HasIndex("ConversationId", "Timestamp");
 
                     b.HasIndex("WhatsAppNumberId", "ContextMessageId");
+
+                    b.HasIndex("WhatsAppNumberId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasFilter("[IdempotencyKey] IS NOT NULL");
 
                     b.HasIndex("WhatsAppNumberId", "WhatsAppMessageId")
                         .IsUnique()

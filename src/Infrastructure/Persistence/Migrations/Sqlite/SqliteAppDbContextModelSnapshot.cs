@@ -28,6 +28,15 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<string>("FallbackReply")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("HandoffMessage")
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HandoffPhrases")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("LlmModel")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -167,6 +176,9 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<DateTime>("LastMessageAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("LastOperatorActivityAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("LastReplyError")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
@@ -175,6 +187,22 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("MarketingPreferenceAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ModeChangedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ModeChangedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ModeReason")
+                        .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("OutboundCount")
@@ -202,6 +230,9 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("WaitingForHuman")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("WhatsAppNumberId")
                         .HasColumnType("TEXT");
 
@@ -210,6 +241,8 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("LastMessageAt");
 
                     b.HasIndex("ReplyPending");
+
+                    b.HasIndex("Mode", "WaitingForHuman");
 
                     b.HasIndex("WhatsAppNumberId", "CustomerKey")
                         .IsUnique();
@@ -267,6 +300,10 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(512)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("IsForwarded")
                         .HasColumnType("INTEGER");
 
@@ -294,7 +331,7 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SentBy")
-                        .HasMaxLength(16)
+                        .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Sha256")
@@ -307,6 +344,9 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("StatusAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Template")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Text")
@@ -334,6 +374,9 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("ConversationId", "Timestamp");
 
                     b.HasIndex("WhatsAppNumberId", "ContextMessageId");
+
+                    b.HasIndex("WhatsAppNumberId", "IdempotencyKey")
+                        .IsUnique();
 
                     b.HasIndex("WhatsAppNumberId", "WhatsAppMessageId")
                         .IsUnique();
