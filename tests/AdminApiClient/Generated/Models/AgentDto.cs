@@ -22,6 +22,22 @@ namespace CleanAgent.AdminApiClient.Models
 #else
         public string FallbackReply { get; set; }
 #endif
+        /// <summary>The handoffMessage property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? HandoffMessage { get; set; }
+#nullable restore
+#else
+        public string HandoffMessage { get; set; }
+#endif
+        /// <summary>The handoffPhrases property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<string>? HandoffPhrases { get; set; }
+#nullable restore
+#else
+        public List<string> HandoffPhrases { get; set; }
+#endif
         /// <summary>The id property</summary>
         public Guid? Id { get; set; }
         /// <summary>The llmModel property</summary>
@@ -94,6 +110,8 @@ namespace CleanAgent.AdminApiClient.Models
             {
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "fallbackReply", n => { FallbackReply = n.GetStringValue(); } },
+                { "handoffMessage", n => { HandoffMessage = n.GetStringValue(); } },
+                { "handoffPhrases", n => { HandoffPhrases = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "llmModel", n => { LlmModel = n.GetStringValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
@@ -113,6 +131,8 @@ namespace CleanAgent.AdminApiClient.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
             writer.WriteStringValue("fallbackReply", FallbackReply);
+            writer.WriteStringValue("handoffMessage", HandoffMessage);
+            writer.WriteCollectionOfPrimitiveValues<string>("handoffPhrases", HandoffPhrases);
             writer.WriteGuidValue("id", Id);
             writer.WriteStringValue("llmModel", LlmModel);
             writer.WriteStringValue("name", Name);

@@ -80,10 +80,32 @@ namespace CleanAgent.AdminApiClient.Models
 #endif
         /// <summary>The marketingOptOut property</summary>
         public bool? MarketingOptOut { get; set; }
+        /// <summary>The mode property</summary>
+        public global::CleanAgent.AdminApiClient.Models.ConversationMode? Mode { get; set; }
+        /// <summary>The modeChangedAt property</summary>
+        public DateTimeOffset? ModeChangedAt { get; set; }
+        /// <summary>The modeChangedBy property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? ModeChangedBy { get; set; }
+#nullable restore
+#else
+        public string ModeChangedBy { get; set; }
+#endif
+        /// <summary>The modeReason property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? ModeReason { get; set; }
+#nullable restore
+#else
+        public string ModeReason { get; set; }
+#endif
         /// <summary>The outboundCount property</summary>
         public int? OutboundCount { get; set; }
         /// <summary>The replyPending property</summary>
         public bool? ReplyPending { get; set; }
+        /// <summary>The waitingForHuman property</summary>
+        public bool? WaitingForHuman { get; set; }
         /// <summary>The whatsAppNumberId property</summary>
         public Guid? WhatsAppNumberId { get; set; }
         /// <summary>
@@ -117,8 +139,13 @@ namespace CleanAgent.AdminApiClient.Models
                 { "lastMessageAt", n => { LastMessageAt = n.GetDateTimeOffsetValue(); } },
                 { "lastReplyError", n => { LastReplyError = n.GetStringValue(); } },
                 { "marketingOptOut", n => { MarketingOptOut = n.GetBoolValue(); } },
+                { "mode", n => { Mode = n.GetEnumValue<global::CleanAgent.AdminApiClient.Models.ConversationMode>(); } },
+                { "modeChangedAt", n => { ModeChangedAt = n.GetDateTimeOffsetValue(); } },
+                { "modeChangedBy", n => { ModeChangedBy = n.GetStringValue(); } },
+                { "modeReason", n => { ModeReason = n.GetStringValue(); } },
                 { "outboundCount", n => { OutboundCount = n.GetIntValue(); } },
                 { "replyPending", n => { ReplyPending = n.GetBoolValue(); } },
+                { "waitingForHuman", n => { WaitingForHuman = n.GetBoolValue(); } },
                 { "whatsAppNumberId", n => { WhatsAppNumberId = n.GetGuidValue(); } },
             };
         }
@@ -142,8 +169,13 @@ namespace CleanAgent.AdminApiClient.Models
             writer.WriteDateTimeOffsetValue("lastMessageAt", LastMessageAt);
             writer.WriteStringValue("lastReplyError", LastReplyError);
             writer.WriteBoolValue("marketingOptOut", MarketingOptOut);
+            writer.WriteEnumValue<global::CleanAgent.AdminApiClient.Models.ConversationMode>("mode", Mode);
+            writer.WriteDateTimeOffsetValue("modeChangedAt", ModeChangedAt);
+            writer.WriteStringValue("modeChangedBy", ModeChangedBy);
+            writer.WriteStringValue("modeReason", ModeReason);
             writer.WriteIntValue("outboundCount", OutboundCount);
             writer.WriteBoolValue("replyPending", ReplyPending);
+            writer.WriteBoolValue("waitingForHuman", WaitingForHuman);
             writer.WriteGuidValue("whatsAppNumberId", WhatsAppNumberId);
         }
     }

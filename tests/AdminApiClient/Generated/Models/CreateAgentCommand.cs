@@ -20,6 +20,22 @@ namespace CleanAgent.AdminApiClient.Models
 #else
         public string FallbackReply { get; set; }
 #endif
+        /// <summary>The handoffMessage property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? HandoffMessage { get; set; }
+#nullable restore
+#else
+        public string HandoffMessage { get; set; }
+#endif
+        /// <summary>The handoffPhrases property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<string>? HandoffPhrases { get; set; }
+#nullable restore
+#else
+        public List<string> HandoffPhrases { get; set; }
+#endif
         /// <summary>The llmModel property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -87,6 +103,8 @@ namespace CleanAgent.AdminApiClient.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "fallbackReply", n => { FallbackReply = n.GetStringValue(); } },
+                { "handoffMessage", n => { HandoffMessage = n.GetStringValue(); } },
+                { "handoffPhrases", n => { HandoffPhrases = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "llmModel", n => { LlmModel = n.GetStringValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "prompt", n => { Prompt = n.GetStringValue(); } },
@@ -103,6 +121,8 @@ namespace CleanAgent.AdminApiClient.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("fallbackReply", FallbackReply);
+            writer.WriteStringValue("handoffMessage", HandoffMessage);
+            writer.WriteCollectionOfPrimitiveValues<string>("handoffPhrases", HandoffPhrases);
             writer.WriteStringValue("llmModel", LlmModel);
             writer.WriteStringValue("name", Name);
             writer.WriteStringValue("prompt", Prompt);

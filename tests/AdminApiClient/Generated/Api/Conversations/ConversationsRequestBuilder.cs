@@ -35,7 +35,7 @@ namespace CleanAgent.AdminApiClient.Api.Conversations
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public ConversationsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/conversations{?failed*,needsReply*,page*,pageSize*,q*,whatsAppNumberId*,windowOpen*}", pathParameters)
+        public ConversationsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/conversations{?failed*,mode*,needsReply*,page*,pageSize*,q*,waitingForHuman*,whatsAppNumberId*,windowOpen*}", pathParameters)
         {
         }
         /// <summary>
@@ -43,11 +43,11 @@ namespace CleanAgent.AdminApiClient.Api.Conversations
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public ConversationsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/conversations{?failed*,needsReply*,page*,pageSize*,q*,whatsAppNumberId*,windowOpen*}", rawUrl)
+        public ConversationsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/conversations{?failed*,mode*,needsReply*,page*,pageSize*,q*,waitingForHuman*,whatsAppNumberId*,windowOpen*}", rawUrl)
         {
         }
         /// <summary>
-        /// Conversations, most recently active first, a page at a time. `q` finds a customer by name or number;`needsReply`, `failed` (a failed reply or message) and `windowOpen` (inside the 24-hour window)filter when given.
+        /// Conversations, most recently active first, a page at a time. `q` finds a customer by name or number;`needsReply`, `failed` (a failed reply or message), `windowOpen` (inside the 24-hour window),`mode` and `waitingForHuman` filter when given.
         /// </summary>
         /// <returns>A <see cref="global::CleanAgent.AdminApiClient.Models.ConversationDtoPagedList"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -72,7 +72,7 @@ namespace CleanAgent.AdminApiClient.Api.Conversations
             return await RequestAdapter.SendAsync<global::CleanAgent.AdminApiClient.Models.ConversationDtoPagedList>(requestInfo, global::CleanAgent.AdminApiClient.Models.ConversationDtoPagedList.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Conversations, most recently active first, a page at a time. `q` finds a customer by name or number;`needsReply`, `failed` (a failed reply or message) and `windowOpen` (inside the 24-hour window)filter when given.
+        /// Conversations, most recently active first, a page at a time. `q` finds a customer by name or number;`needsReply`, `failed` (a failed reply or message), `windowOpen` (inside the 24-hour window),`mode` and `waitingForHuman` filter when given.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -100,7 +100,7 @@ namespace CleanAgent.AdminApiClient.Api.Conversations
             return new global::CleanAgent.AdminApiClient.Api.Conversations.ConversationsRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Conversations, most recently active first, a page at a time. `q` finds a customer by name or number;`needsReply`, `failed` (a failed reply or message) and `windowOpen` (inside the 24-hour window)filter when given.
+        /// Conversations, most recently active first, a page at a time. `q` finds a customer by name or number;`needsReply`, `failed` (a failed reply or message), `windowOpen` (inside the 24-hour window),`mode` and `waitingForHuman` filter when given.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class ConversationsRequestBuilderGetQueryParameters 
@@ -108,6 +108,9 @@ namespace CleanAgent.AdminApiClient.Api.Conversations
             /// <summary>Only conversations with (true) or without (false) a failed reply or message.</summary>
             [QueryParameter("failed")]
             public bool? Failed { get; set; }
+            /// <summary>Only conversations answered by the agent (`Agent`) or by a person (`Human`).</summary>
+            [QueryParameter("mode")]
+            public global::CleanAgent.AdminApiClient.Models.ConversationMode? Mode { get; set; }
             /// <summary>Only conversations that do (true) or do not (false) wait for a reply.</summary>
             [QueryParameter("needsReply")]
             public bool? NeedsReply { get; set; }
@@ -127,6 +130,9 @@ namespace CleanAgent.AdminApiClient.Api.Conversations
             [QueryParameter("q")]
             public string Q { get; set; }
 #endif
+            /// <summary>Only conversations whose customer waits (true) or does not wait (false) for a person.</summary>
+            [QueryParameter("waitingForHuman")]
+            public bool? WaitingForHuman { get; set; }
             /// <summary>Only the conversations of this number.</summary>
             [QueryParameter("whatsAppNumberId")]
             public Guid? WhatsAppNumberId { get; set; }

@@ -74,6 +74,39 @@ namespace CleanAgent.AdminApiClient.Api.Conversations.Item.Messages
             return await RequestAdapter.SendAsync<global::CleanAgent.AdminApiClient.Models.MessageDtoPagedList>(requestInfo, global::CleanAgent.AdminApiClient.Models.MessageDtoPagedList.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
+        /// Sends a text to the customer with the number&apos;s credentials, through the same outbox as the agent&apos;s answers: it isanswered at once as `Pending`, and its status follows like any outbound message&apos;s, with `sentBy``api`. A conversation in `Agent` mode is taken over by it. Outside the 24-hour window WhatsApp allowsonly a template (409). A retried request with the same `Idempotency-Key` sends nothing again and answerswith the first request&apos;s message.
+        /// </summary>
+        /// <returns>A <see cref="global::CleanAgent.AdminApiClient.Models.MessageDto"/></returns>
+        /// <param name="body">The request body</param>
+        /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
+        /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::CleanAgent.AdminApiClient.Models.ValidationProblemDetails">When receiving a 400 status code</exception>
+        /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 401 status code</exception>
+        /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 404 status code</exception>
+        /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 409 status code</exception>
+        /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 415 status code</exception>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public async Task<global::CleanAgent.AdminApiClient.Models.MessageDto?> PostAsync(global::CleanAgent.AdminApiClient.Models.SendMessageRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        {
+#nullable restore
+#else
+        public async Task<global::CleanAgent.AdminApiClient.Models.MessageDto> PostAsync(global::CleanAgent.AdminApiClient.Models.SendMessageRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        {
+#endif
+            if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
+            var requestInfo = ToPostRequestInformation(body, requestConfiguration);
+            var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
+            {
+                { "400", global::CleanAgent.AdminApiClient.Models.ValidationProblemDetails.CreateFromDiscriminatorValue },
+                { "401", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "404", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "409", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "415", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
+            };
+            return await RequestAdapter.SendAsync<global::CleanAgent.AdminApiClient.Models.MessageDto>(requestInfo, global::CleanAgent.AdminApiClient.Models.MessageDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+        }
+        /// <summary>
         /// The history, oldest first, a page at a time: inbound and outbound messages with their delivery status.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
@@ -90,6 +123,28 @@ namespace CleanAgent.AdminApiClient.Api.Conversations.Item.Messages
             var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
             requestInfo.Configure(requestConfiguration);
             requestInfo.Headers.TryAdd("Accept", "application/json");
+            return requestInfo;
+        }
+        /// <summary>
+        /// Sends a text to the customer with the number&apos;s credentials, through the same outbox as the agent&apos;s answers: it isanswered at once as `Pending`, and its status follows like any outbound message&apos;s, with `sentBy``api`. A conversation in `Agent` mode is taken over by it. Outside the 24-hour window WhatsApp allowsonly a template (409). A retried request with the same `Idempotency-Key` sends nothing again and answerswith the first request&apos;s message.
+        /// </summary>
+        /// <returns>A <see cref="RequestInformation"/></returns>
+        /// <param name="body">The request body</param>
+        /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public RequestInformation ToPostRequestInformation(global::CleanAgent.AdminApiClient.Models.SendMessageRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        {
+#nullable restore
+#else
+        public RequestInformation ToPostRequestInformation(global::CleanAgent.AdminApiClient.Models.SendMessageRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        {
+#endif
+            if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
+            var requestInfo = new RequestInformation(Method.POST, UrlTemplate, PathParameters);
+            requestInfo.Configure(requestConfiguration);
+            requestInfo.Headers.TryAdd("Accept", "application/json");
+            requestInfo.SetContentFromParsable(RequestAdapter, "application/json", body);
             return requestInfo;
         }
         /// <summary>
