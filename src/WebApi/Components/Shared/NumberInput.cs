@@ -17,6 +17,7 @@ public sealed class NumberInput
     public string? BusinessId { get; set; }
     public string? AccessToken { get; set; }
     public string? GraphApiVersion { get; set; }
+    public string? WabaId { get; set; }
     public bool IsSandbox { get; set; }
 
     public static NumberInput From(WhatsAppNumberDto number) => new()
@@ -29,14 +30,15 @@ public sealed class NumberInput
         AppId = number.AppId,
         BusinessId = number.BusinessId,
         GraphApiVersion = number.GraphApiVersion,
+        WabaId = number.WabaId,
         IsSandbox = number.IsSandbox,
     };
 
     public AddWhatsAppNumberCommand ToAddCommand() =>
-        new(PhoneNumber, DisplayName, PhoneNumberId, Status, Agent, AppId, AppSecret, BusinessId, AccessToken, GraphApiVersion, IsSandbox: IsSandbox);
+        new(PhoneNumber, DisplayName, PhoneNumberId, Status, Agent, AppId, AppSecret, BusinessId, AccessToken, GraphApiVersion, WabaId: WabaId, IsSandbox: IsSandbox);
 
     public UpdateWhatsAppNumberCommand ToUpdateCommand(Guid id) =>
-        new(PhoneNumber, DisplayName, PhoneNumberId, Status, Agent, AppId, AppSecret, BusinessId, AccessToken, GraphApiVersion, IsSandbox: IsSandbox) { Id = id };
+        new(PhoneNumber, DisplayName, PhoneNumberId, Status, Agent, AppId, AppSecret, BusinessId, AccessToken, GraphApiVersion, WabaId: WabaId, IsSandbox: IsSandbox) { Id = id };
 
     private Guid? Agent => Guid.TryParse(AgentId, out var id) ? id : null;
 }
