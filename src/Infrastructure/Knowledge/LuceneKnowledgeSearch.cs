@@ -89,7 +89,7 @@ internal sealed class LuceneKnowledgeSearch(IApplicationDbContext db, KnowledgeI
     private static bool IsSynonyms(string fileName) => fileName.EndsWith(SynonymsFileName, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A synonyms row as stored ("column: value" lines): its values, a value may list several words separated by "|".</summary>
-    private static string[] SynonymGroup(string chunk) =>
+    internal static string[] SynonymGroup(string chunk) =>
         [.. chunk.Split('\n')
             .Select(line => line.Split(": ", 2) is [_, var value] ? value : line)
             .SelectMany(value => value.Split('|'))
