@@ -9,5 +9,6 @@ public sealed record AgentDto(
     string? TtsModel,
     string? TtsVoice,
     string? FallbackReply,
+    string KnowledgeLanguage,
     DateTime CreatedAt,
     DateTime UpdatedAt);

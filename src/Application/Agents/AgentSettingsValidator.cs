@@ -20,4 +20,14 @@ internal static class AgentSettingsRules
         validator.RuleFor(x => ttsVoice(x)).MaximumLength(MaxModelLength).WithName("TTS voice").OverridePropertyName("ttsVoice");
         validator.RuleFor(x => fallbackReply(x)).MaximumLength(4096).WithName("Fallback reply").OverridePropertyName("fallbackReply");
     }
+
+    /// <summary>The languages knowledge can be analysed in (Lucene's analyzers and Snowball stemmers), besides "auto".</summary>
+    public static readonly IReadOnlyList<string> KnowledgeLanguages = ["en", "de", "es", "fr", "it", "pt", "nl"];
+
+    public static void AddKnowledgeLanguageRule<T>(this AbstractValidator<T> validator, Func<T, string?> knowledgeLanguage) =>
+        validator.RuleFor(x => knowledgeLanguage(x))
+            .Must(l => string.IsNullOrWhiteSpace(l) || l.Trim().Equals(Domain.Agents.Agent.AutoKnowledgeLanguage, StringComparison.OrdinalIgnoreCase)
+                || KnowledgeLanguages.Contains(l.Trim().ToLowerInvariant()))
+            .WithMessage($"Knowledge language must be \"auto\" or one of {string.Join(", ", KnowledgeLanguages)}.")
+            .OverridePropertyName("knowledgeLanguage");
 }

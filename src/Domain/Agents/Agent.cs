@@ -3,6 +3,8 @@ namespace CleanAgent.Domain.Agents;
 /// <summary>An AI agent: the prompt and models that answer a WhatsApp number's customers.</summary>
 public sealed class Agent
 {
+    public const string AutoKnowledgeLanguage = "auto";
+
     private Agent()
     {
         Name = string.Empty;
@@ -19,6 +21,9 @@ public sealed class Agent
 
     /// <summary>What the agent says when neither the model nor its knowledge has an answer.</summary>
     public string? FallbackReply { get; private set; }
+
+    /// <summary>The language its knowledge is analysed in: <see cref="AutoKnowledgeLanguage"/> (each file's own, detected) or a language code.</summary>
+    public string KnowledgeLanguage { get; private set; } = AutoKnowledgeLanguage;
 
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
@@ -39,6 +44,7 @@ public sealed class Agent
         TtsModel = Blank(settings.TtsModel);
         TtsVoice = Blank(settings.TtsVoice);
         FallbackReply = Blank(settings.FallbackReply);
+        KnowledgeLanguage = Blank(settings.KnowledgeLanguage)?.ToLowerInvariant() ?? AutoKnowledgeLanguage;
         UpdatedAt = now;
     }
 
@@ -52,4 +58,5 @@ public sealed record AgentSettings(
     string? SttModel = null,
     string? TtsModel = null,
     string? TtsVoice = null,
-    string? FallbackReply = null);
+    string? FallbackReply = null,
+    string? KnowledgeLanguage = null);

@@ -96,18 +96,20 @@ internal sealed partial class KnowledgeIndex : IDisposable
     /// <summary>About how many bytes the index holds, for the cache's bound.</summary>
     public long ApproximateBytes { get; private set; }
 
-    public static KnowledgeIndex Build(IReadOnlyList<KnowledgeSource> documents, IReadOnlyList<string[]> synonyms, CancellationToken cancellationToken)
+    /// <param name="language">The agent's knowledge language: a code, or null (auto) for each file's own, detected.</param>
+    public static KnowledgeIndex Build(IReadOnlyList<KnowledgeSource> documents, IReadOnlyList<string[]> synonyms, CancellationToken cancellationToken, string? language = null)
     {
+        var chosen = language is not null && KnowledgeLanguages.IsKnown(language) ? language : null;
         var languages = documents.ToDictionary(
             d => d,
-            d => KnowledgeLanguages.Detect(string.Join('\n', d.Chunks.Select(c => c.Text).TakeWhile((_, i) => i < 200))));
+            d => chosen ?? KnowledgeLanguages.Detect(string.Join('\n', d.Chunks.Select(c => c.Text).TakeWhile((_, i) => i < 200))));
         var analyzers = new Dictionary<string, Analyzer>();
-        foreach (var language in languages.Values.Distinct())
+        foreach (var code in languages.Values.Distinct())
         {
-            var compounds = language is "de" or "nl"
-                ? CompoundDictionary(language, documents.Where(d => languages[d] == language).SelectMany(d => d.Chunks).Select(c => c.Text))
+            var compounds = code is "de" or "nl"
+                ? CompoundDictionary(code, documents.Where(d => languages[d] == code).SelectMany(d => d.Chunks).Select(c => c.Text))
                 : null;
-            analyzers[language] = KnowledgeLanguages.AnalyzerFor(language, compounds);
+            analyzers[code] = KnowledgeLanguages.AnalyzerFor(code, compounds);
         }
 
         var chunks = documents

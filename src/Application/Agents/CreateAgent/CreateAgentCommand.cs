@@ -11,14 +11,15 @@ public sealed record CreateAgentCommand(
     string? SttModel = null,
     string? TtsModel = null,
     string? TtsVoice = null,
-    string? FallbackReply = null) : ICommand<AgentDto>;
+    string? FallbackReply = null,
+    string? KnowledgeLanguage = null) : ICommand<AgentDto>;
 
 internal sealed class CreateAgentCommandHandler(IApplicationDbContext db, TimeProvider time) : ICommandHandler<CreateAgentCommand, AgentDto>
 {
     public async ValueTask<AgentDto> Handle(CreateAgentCommand command, CancellationToken cancellationToken)
     {
         var agent = Agent.Create(
-            new AgentSettings(command.Name, command.Prompt, command.LlmModel, command.SttModel, command.TtsModel, command.TtsVoice, command.FallbackReply),
+            new AgentSettings(command.Name, command.Prompt, command.LlmModel, command.SttModel, command.TtsModel, command.TtsVoice, command.FallbackReply, command.KnowledgeLanguage),
             time.GetUtcNow().UtcDateTime);
         db.Agents.Add(agent);
         await db.SaveChangesAsync(cancellationToken);

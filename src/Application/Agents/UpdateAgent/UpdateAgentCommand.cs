@@ -13,7 +13,8 @@ public sealed record UpdateAgentCommand(
     string? SttModel = null,
     string? TtsModel = null,
     string? TtsVoice = null,
-    string? FallbackReply = null) : ICommand<AgentDto>
+    string? FallbackReply = null,
+    string? KnowledgeLanguage = null) : ICommand<AgentDto>
 {
     [JsonIgnore]
     public Guid Id { get; init; }
@@ -25,7 +26,7 @@ internal sealed class UpdateAgentCommandHandler(IApplicationDbContext db, TimePr
     {
         var agent = await db.Agents.FindAsync([command.Id], cancellationToken) ?? throw new NotFoundException("Agent", command.Id);
         agent.Update(
-            new AgentSettings(command.Name, command.Prompt, command.LlmModel, command.SttModel, command.TtsModel, command.TtsVoice, command.FallbackReply),
+            new AgentSettings(command.Name, command.Prompt, command.LlmModel, command.SttModel, command.TtsModel, command.TtsVoice, command.FallbackReply, command.KnowledgeLanguage),
             time.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(cancellationToken);
         return agent.ToDto();

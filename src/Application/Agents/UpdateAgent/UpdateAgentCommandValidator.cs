@@ -4,6 +4,9 @@ namespace CleanAgent.Application.Agents.UpdateAgent;
 
 internal sealed class UpdateAgentCommandValidator : AbstractValidator<UpdateAgentCommand>
 {
-    public UpdateAgentCommandValidator() =>
+    public UpdateAgentCommandValidator()
+    {
         this.AddAgentRules(x => x.Name, x => x.Prompt, x => x.LlmModel, x => x.SttModel, x => x.TtsModel, x => x.TtsVoice, x => x.FallbackReply);
+        this.AddKnowledgeLanguageRule(x => x.KnowledgeLanguage);
+    }
 }

@@ -16,5 +16,6 @@ internal sealed class AgentConfiguration : IEntityTypeConfiguration<Agent>
         builder.Property(a => a.SttModel).HasMaxLength(200);
         builder.Property(a => a.TtsModel).HasMaxLength(200);
         builder.Property(a => a.TtsVoice).HasMaxLength(200);
+        builder.Property(a => a.KnowledgeLanguage).HasMaxLength(8).IsRequired();
     }
 }

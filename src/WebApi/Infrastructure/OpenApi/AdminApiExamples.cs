@@ -23,7 +23,8 @@ internal static class AdminApiExamples
           "name": "Support",
           "prompt": "You are the friendly support agent of Acme. Answer briefly.",
           "llmModel": "gpt-4o-mini",
-          "fallbackReply": "Sorry, I don't know that yet. A colleague will get back to you."
+          "fallbackReply": "Sorry, I don't know that yet. A colleague will get back to you.",
+          "knowledgeLanguage": "auto"
         }
         """;
 

@@ -24,6 +24,14 @@ namespace CleanAgent.AdminApiClient.Models
 #endif
         /// <summary>The id property</summary>
         public Guid? Id { get; set; }
+        /// <summary>The knowledgeLanguage property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? KnowledgeLanguage { get; set; }
+#nullable restore
+#else
+        public string KnowledgeLanguage { get; set; }
+#endif
         /// <summary>The llmModel property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -95,6 +103,7 @@ namespace CleanAgent.AdminApiClient.Models
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "fallbackReply", n => { FallbackReply = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
+                { "knowledgeLanguage", n => { KnowledgeLanguage = n.GetStringValue(); } },
                 { "llmModel", n => { LlmModel = n.GetStringValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "prompt", n => { Prompt = n.GetStringValue(); } },
@@ -114,6 +123,7 @@ namespace CleanAgent.AdminApiClient.Models
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
             writer.WriteStringValue("fallbackReply", FallbackReply);
             writer.WriteGuidValue("id", Id);
+            writer.WriteStringValue("knowledgeLanguage", KnowledgeLanguage);
             writer.WriteStringValue("llmModel", LlmModel);
             writer.WriteStringValue("name", Name);
             writer.WriteStringValue("prompt", Prompt);

@@ -20,6 +20,14 @@ namespace CleanAgent.AdminApiClient.Models
 #else
         public string FallbackReply { get; set; }
 #endif
+        /// <summary>The knowledgeLanguage property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? KnowledgeLanguage { get; set; }
+#nullable restore
+#else
+        public string KnowledgeLanguage { get; set; }
+#endif
         /// <summary>The llmModel property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -87,6 +95,7 @@ namespace CleanAgent.AdminApiClient.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "fallbackReply", n => { FallbackReply = n.GetStringValue(); } },
+                { "knowledgeLanguage", n => { KnowledgeLanguage = n.GetStringValue(); } },
                 { "llmModel", n => { LlmModel = n.GetStringValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "prompt", n => { Prompt = n.GetStringValue(); } },
@@ -103,6 +112,7 @@ namespace CleanAgent.AdminApiClient.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("fallbackReply", FallbackReply);
+            writer.WriteStringValue("knowledgeLanguage", KnowledgeLanguage);
             writer.WriteStringValue("llmModel", LlmModel);
             writer.WriteStringValue("name", Name);
             writer.WriteStringValue("prompt", Prompt);

@@ -33,6 +33,11 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<string>("FallbackReply")
                         .HasColumnType("text");
 
+                    b.Property<string>("KnowledgeLanguage")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
                     b.Property<string>("LlmModel")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");

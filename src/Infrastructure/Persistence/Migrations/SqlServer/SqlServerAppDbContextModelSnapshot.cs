@@ -33,6 +33,11 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<string>("FallbackReply")
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<string>("KnowledgeLanguage")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("nvarchar(8)");
+
                     b.Property<string>("LlmModel")
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");

@@ -28,6 +28,11 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<string>("FallbackReply")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("KnowledgeLanguage")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("LlmModel")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
