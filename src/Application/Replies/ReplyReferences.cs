@@ -21,6 +21,21 @@ internal sealed class ReplyReferences(IApplicationDbContext db, ISecretProtector
     public async Task<Conversation?> ConversationAsync(Guid id, CancellationToken cancellationToken) =>
         await db.Conversations.FindAsync([id], cancellationToken);
 
+    /// <summary>Messages by id: the ones the decide step read are still tracked, so this costs no query.</summary>
+    public async Task<List<Message>> MessagesAsync(IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
+    {
+        var messages = new List<Message>(ids.Count);
+        foreach (var id in ids)
+        {
+            if (await db.Messages.FindAsync([id], cancellationToken) is { } message)
+            {
+                messages.Add(message);
+            }
+        }
+
+        return messages;
+    }
+
     public async Task<WhatsAppNumber> NumberAsync(Guid id, CancellationToken cancellationToken) =>
         _number?.Id == id ? _number : _number = await db.WhatsAppNumbers.AsNoTracking().FirstAsync(n => n.Id == id, cancellationToken);
 

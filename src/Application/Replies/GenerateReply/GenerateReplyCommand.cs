@@ -1,7 +1,6 @@
 using CleanAgent.Application.Common.Interfaces;
 using CleanAgent.Domain.Conversations;
 using Mediator;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace CleanAgent.Application.Replies.GenerateReply;
@@ -34,8 +33,8 @@ internal sealed class GenerateReplyCommandHandler(
             return false;
         }
 
-        var unanswered = await db.Messages.Where(m => command.MessageIds.Contains(m.Id) && m.AnsweredAt == null)
-            .OrderBy(m => m.Timestamp).ThenBy(m => m.Id).ToListAsync(cancellationToken);
+        var unanswered = (await references.MessagesAsync(command.MessageIds, cancellationToken))
+            .Where(m => m.AnsweredAt == null).OrderBy(m => m.Timestamp).ThenBy(m => m.Id).ToList();
         if (unanswered.Count == 0 || !await KeepLeaseAsync(conversation, command.Owner, cancellationToken))
         {
             return unanswered.Count == 0;
