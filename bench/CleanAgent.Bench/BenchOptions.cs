@@ -5,7 +5,7 @@ namespace CleanAgent.Bench;
 /// <summary>The command line: <c>[--scenario NAME|all] [--provider sqlite|postgresql|all] [--seconds N] [--json FILE]</c> and a few knobs.</summary>
 internal sealed class BenchOptions
 {
-    public static readonly string[] AllScenarios = ["ceiling", "ingest", "ingest-rate", "reply", "reply-slow-model", "history", "knowledge"];
+    public static readonly string[] AllScenarios = ["ceiling", "ingest", "ingest-rate", "reply", "reply-slow-model", "history", "knowledge", "knowledge-search"];
 
     public List<string> Scenarios { get; } = [];
 
@@ -108,7 +108,7 @@ internal sealed class BenchOptions
 
     public const string Usage = """
         dotnet run -c Release --project bench/CleanAgent.Bench -- [options]
-          --scenario NAME|all      ceiling, ingest, ingest-rate, reply, reply-slow-model, history, knowledge (comma-separated) or all (default)
+          --scenario NAME|all      ceiling, ingest, ingest-rate, reply, reply-slow-model, history, knowledge, knowledge-search (comma-separated) or all (default)
           --provider P|all         sqlite, postgresql or all (default)
           --seconds N              length of each measured phase (default 20; reply 30)
           --json FILE              also write the rows as a JSON array

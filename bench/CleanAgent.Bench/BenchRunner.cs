@@ -52,9 +52,14 @@ internal sealed partial class BenchRunner : IAsyncDisposable
             rows.Add(await Guarded("ceiling", "-", CeilingAsync, cancellationToken));
         }
 
+        if (_options.Scenarios.Contains("knowledge-search"))
+        {
+            rows.AddRange(await GuardedMany("knowledge-search", "-", KnowledgeSearchAsync, cancellationToken));
+        }
+
         foreach (var provider in _options.Providers)
         {
-            foreach (var scenario in _options.Scenarios.Where(s => s != "ceiling"))
+            foreach (var scenario in _options.Scenarios.Where(s => s is not "ceiling" and not "knowledge-search"))
             {
                 if (scenario == "knowledge")
                 {

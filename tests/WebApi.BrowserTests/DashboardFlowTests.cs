@@ -72,6 +72,41 @@ public sealed class DashboardFlowTests(DashboardApp app) : IClassFixture<Dashboa
     }
 
     [Fact]
+    public async Task An_operator_uploads_a_faq_and_tries_a_question_the_way_a_customer_writes_it()
+    {
+        var page = await app.NewPageAsync();
+        await page.SignInAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Level = 1 })).ToBeVisibleAsync();
+        await page.GotoAsync("/agents/add");
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Bike shop");
+        await page.GetByLabel("Prompt", new() { Exact = true }).FillAsync("You answer the shop's customers.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add agent" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Bike shop", Level = 1 })).ToBeVisibleAsync();
+
+        await page.GetByLabel("Upload a knowledge file").SetInputFilesAsync(new FilePayload
+        {
+            Name = "faq.csv",
+            MimeType = "text/csv",
+            Buffer = System.Text.Encoding.UTF8.GetBytes("question,answer\nDo you rent bikes?,\"Yes, 15 EUR a day.\"\nWhere is your store?,\"Hafenstrasse 12.\"\n"),
+        });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upload", Exact = true }).ClickAsync();
+        await Expect(page.GetByText("faq.csv was added")).ToBeVisibleAsync();
+
+        var box = page.GetByLabel("Try a question");
+        await box.FillAsync("Hi! My son wants to know: are you renting bikes?");
+        await box.PressAsync("Enter");
+        var rows = page.Locator("#try-results tbody tr");
+        await Expect(rows.First).ToContainTextAsync("15 EUR a day");
+        await Expect(rows.First.Locator("td").Nth(1)).ToHaveTextAsync("1.00");
+        await Expect(box).ToHaveValueAsync("Hi! My son wants to know: are you renting bikes?");
+        await page.ScreenshotAsync(app, "knowledge-try");
+
+        await box.FillAsync("do you sell cars");
+        await box.PressAsync("Enter");
+        await Expect(page.Locator("#try-results")).ToContainTextAsync("fallback reply");
+    }
+
+    [Fact]
     public async Task Every_input_has_a_label_and_the_forms_work_from_the_keyboard()
     {
         var page = await app.NewPageAsync();

@@ -11,5 +11,6 @@ public sealed record AgentDto(
     string? FallbackReply,
     IReadOnlyList<string> HandoffPhrases,
     string? HandoffMessage,
+    string KnowledgeLanguage,
     DateTime CreatedAt,
     DateTime UpdatedAt);

@@ -33,4 +33,14 @@ internal static class AgentSettingsRules
             .WithMessage($"Each handoff phrase has at most {MaxHandoffPhraseLength} characters.").OverridePropertyName("handoffPhrases");
         validator.RuleFor(x => message(x)).MaximumLength(4096).WithName("Handoff message").OverridePropertyName("handoffMessage");
     }
+
+    /// <summary>The languages knowledge can be analysed in (Lucene's analyzers and Snowball stemmers), besides "auto".</summary>
+    public static readonly IReadOnlyList<string> KnowledgeLanguages = ["en", "de", "es", "fr", "it", "pt", "nl"];
+
+    public static void AddKnowledgeLanguageRule<T>(this AbstractValidator<T> validator, Func<T, string?> knowledgeLanguage) =>
+        validator.RuleFor(x => knowledgeLanguage(x))
+            .Must(l => string.IsNullOrWhiteSpace(l) || l.Trim().Equals(Domain.Agents.Agent.AutoKnowledgeLanguage, StringComparison.OrdinalIgnoreCase)
+                || KnowledgeLanguages.Contains(l.Trim().ToLowerInvariant()))
+            .WithMessage($"Knowledge language must be \"auto\" or one of {string.Join(", ", KnowledgeLanguages)}.")
+            .OverridePropertyName("knowledgeLanguage");
 }

@@ -3,6 +3,8 @@ namespace CleanAgent.Domain.Agents;
 /// <summary>An AI agent: the prompt and models that answer a WhatsApp number's customers.</summary>
 public sealed class Agent
 {
+    public const string AutoKnowledgeLanguage = "auto";
+
     private Agent()
     {
         Name = string.Empty;
@@ -26,6 +28,9 @@ public sealed class Agent
     /// <summary>What the agent tells the customer when it hands the conversation to a person.</summary>
     public string? HandoffMessage { get; private set; }
 
+    /// <summary>The language its knowledge is analysed in: <see cref="AutoKnowledgeLanguage"/> (each file's own, detected) or a language code.</summary>
+    public string KnowledgeLanguage { get; private set; } = AutoKnowledgeLanguage;
+
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
 
@@ -47,6 +52,7 @@ public sealed class Agent
         FallbackReply = Blank(settings.FallbackReply);
         HandoffPhrases = (settings.HandoffPhrases ?? []).Select(p => p.Trim()).Where(p => p.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         HandoffMessage = Blank(settings.HandoffMessage);
+        KnowledgeLanguage = Blank(settings.KnowledgeLanguage)?.ToLowerInvariant() ?? AutoKnowledgeLanguage;
         UpdatedAt = now;
     }
 
@@ -74,4 +80,5 @@ public sealed record AgentSettings(
     string? TtsVoice = null,
     string? FallbackReply = null,
     IReadOnlyList<string>? HandoffPhrases = null,
-    string? HandoffMessage = null);
+    string? HandoffMessage = null,
+    string? KnowledgeLanguage = null);

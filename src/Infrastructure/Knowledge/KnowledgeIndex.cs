@@ -24,6 +24,8 @@ internal sealed partial class KnowledgeIndex : IDisposable
 
     private const int Candidates = 20;
 
+    private const int MinPrefixStem = 5;
+
     private const int MaxRememberedTypos = 10_000;
 
     private readonly ConcurrentDictionary<(string Field, string Word), (string Term, double Idf)[]> _nearest = new();
@@ -94,18 +96,20 @@ internal sealed partial class KnowledgeIndex : IDisposable
     /// <summary>About how many bytes the index holds, for the cache's bound.</summary>
     public long ApproximateBytes { get; private set; }
 
-    public static KnowledgeIndex Build(IReadOnlyList<KnowledgeSource> documents, IReadOnlyList<string[]> synonyms, CancellationToken cancellationToken)
+    /// <param name="language">The agent's knowledge language: a code, or null (auto) for each file's own, detected.</param>
+    public static KnowledgeIndex Build(IReadOnlyList<KnowledgeSource> documents, IReadOnlyList<string[]> synonyms, CancellationToken cancellationToken, string? language = null)
     {
+        var chosen = language is not null && KnowledgeLanguages.IsKnown(language) ? language : null;
         var languages = documents.ToDictionary(
             d => d,
-            d => KnowledgeLanguages.Detect(string.Join('\n', d.Chunks.Select(c => c.Text).TakeWhile((_, i) => i < 200))));
+            d => chosen ?? KnowledgeLanguages.Detect(string.Join('\n', d.Chunks.Select(c => c.Text).TakeWhile((_, i) => i < 200))));
         var analyzers = new Dictionary<string, Analyzer>();
-        foreach (var language in languages.Values.Distinct())
+        foreach (var code in languages.Values.Distinct())
         {
-            var compounds = language is "de" or "nl"
-                ? CompoundDictionary(language, documents.Where(d => languages[d] == language).SelectMany(d => d.Chunks).Select(c => c.Text))
+            var compounds = code is "de" or "nl"
+                ? CompoundDictionary(code, documents.Where(d => languages[d] == code).SelectMany(d => d.Chunks).Select(c => c.Text))
                 : null;
-            analyzers[language] = KnowledgeLanguages.AnalyzerFor(language, compounds);
+            analyzers[code] = KnowledgeLanguages.AnalyzerFor(code, compounds);
         }
 
         var chunks = documents
@@ -252,7 +256,10 @@ internal sealed partial class KnowledgeIndex : IDisposable
 
         var total = groups.Sum(g => g.Max(a => a.Idf));
         var matches = new List<(int, double, float)>();
-        foreach (var hit in _searcher.Search(query, Candidates).ScoreDocs)
+        // In document order: the out-of-order scorer allocates a 2,048-bucket table per query.
+        var collector = TopScoreDocCollector.Create(Candidates, docsScoredInOrder: true);
+        _searcher.Search(query, collector);
+        foreach (var hit in collector.GetTopDocs().ScoreDocs)
         {
             var ordinal = _ordinals[hit.Doc];
             var terms = _chunks[ordinal].Terms;
@@ -281,6 +288,18 @@ internal sealed partial class KnowledgeIndex : IDisposable
         var fuzzy = new FuzzyQuery(new Term(field, word), word.Length >= 8 ? 2 : 1, prefixLength: 1, maxExpansions: 3, transpositions: true);
         var terms = new HashSet<Term>();
         _searcher.Rewrite(fuzzy).ExtractTerms(terms);
+
+        // An inflection the stemmer does not know ("alquilais" without its accent): the longest stem the index
+        // holds that the word starts with, if it keeps most of the word.
+        for (var length = word.Length - 1; length >= Math.Max(MinPrefixStem, (word.Length * 3 + 4) / 5); length--)
+        {
+            var prefix = new Term(field, word[..length]);
+            if (_reader.DocFreq(prefix) > 0)
+            {
+                terms.Add(prefix);
+                break;
+            }
+        }
         var nearest = terms.Select(t => (t.Text, Idf(_reader.MaxDoc, _reader.DocFreq(t)))).ToArray();
         if (_nearest.Count < MaxRememberedTypos)
         {

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using CleanAgent.Application.Common.Interfaces;
 using CleanAgent.Application.Replies;
+using CleanAgent.Domain.Agents;
 using Microsoft.EntityFrameworkCore;
 
 namespace CleanAgent.Infrastructure.Knowledge;
@@ -52,16 +53,20 @@ internal sealed class LuceneKnowledgeSearch(IApplicationDbContext db, KnowledgeI
 
     private async Task<KnowledgeIndex?> GetIndexAsync(Guid agentId, CancellationToken cancellationToken)
     {
-        var documents = await db.KnowledgeDocuments.AsNoTracking()
-            .Where(d => d.AgentId == agentId)
-            .Select(d => new { d.Id, d.FileName })
+        // The knowledge version, one indexed query: the agent's files and its knowledge language.
+        var documents = await (
+                from d in db.KnowledgeDocuments.AsNoTracking()
+                join a in db.Agents on d.AgentId equals a.Id
+                where d.AgentId == agentId
+                select new { d.Id, d.FileName, a.KnowledgeLanguage })
             .ToListAsync(cancellationToken);
         if (!documents.Any(d => !IsSynonyms(d.FileName)))
         {
             return null;
         }
 
-        var version = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(',', documents.Select(d => d.Id).Order()))));
+        var language = documents[0].KnowledgeLanguage;
+        var version = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(language + ":" + string.Join(',', documents.Select(d => d.Id).Order()))));
         return await indexes.GetAsync($"{agentId}:{version}", async () =>
         {
             var names = documents.ToDictionary(d => d.Id, d => d.FileName);
@@ -82,14 +87,14 @@ internal sealed class LuceneKnowledgeSearch(IApplicationDbContext db, KnowledgeI
                 .SelectMany(g => g.Select(c => SynonymGroup(c.Text)))
                 .Where(g => g.Length > 1)
                 .ToList();
-            return KnowledgeIndex.Build(sources, synonyms, CancellationToken.None);
+            return KnowledgeIndex.Build(sources, synonyms, CancellationToken.None, language == Agent.AutoKnowledgeLanguage ? null : language);
         });
     }
 
     private static bool IsSynonyms(string fileName) => fileName.EndsWith(SynonymsFileName, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A synonyms row as stored ("column: value" lines): its values, a value may list several words separated by "|".</summary>
-    private static string[] SynonymGroup(string chunk) =>
+    internal static string[] SynonymGroup(string chunk) =>
         [.. chunk.Split('\n')
             .Select(line => line.Split(": ", 2) is [_, var value] ? value : line)
             .SelectMany(value => value.Split('|'))

@@ -30,4 +30,23 @@ public sealed class CreateAgentCommandValidatorTests
 
         Assert.Equal(["fallbackReply", "llmModel", "name", "ttsVoice"], result.Errors.Select(e => e.PropertyName).Order().ToArray());
     }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("auto")]
+    [InlineData("AUTO")]
+    [InlineData("de")]
+    [InlineData(" pt ")]
+    public void Knowledge_language_is_auto_or_a_language_we_analyse(string? language) =>
+        Assert.True(_validator.Validate(new CreateAgentCommand("Support", "You help.", KnowledgeLanguage: language)).IsValid);
+
+    [Theory]
+    [InlineData("german")]
+    [InlineData("xx")]
+    public void Other_knowledge_languages_are_refused_by_name(string language)
+    {
+        var result = _validator.Validate(new CreateAgentCommand("Support", "You help.", KnowledgeLanguage: language));
+
+        Assert.Equal("knowledgeLanguage", Assert.Single(result.Errors).PropertyName);
+    }
 }

@@ -59,6 +59,21 @@ public sealed class LuceneKnowledgeSearchTests : IDisposable
     }
 
     [Fact]
+    public async Task Knowledge_language_set_on_the_agent_is_used_instead_of_detection()
+    {
+        // Too short to tell its language: detected as English, where "ue" is not "ü".
+        await AddAsync("faq.csv", ("Frage: Rückgabe\nAntwort: 30 Tage", 10));
+        var detected = Assert.Single(await Search.SearchAsync(_agent.Id, "Rueckgabe", 1000, CancellationToken.None));
+
+        _agent.Update(new AgentSettings("Shop", "Help.", KnowledgeLanguage: "de"), DateTime.UtcNow);
+        await _db.SaveChangesAsync(CancellationToken.None);
+        var chosen = Assert.Single(await Search.SearchAsync(_agent.Id, "Rueckgabe", 1000, CancellationToken.None));
+
+        Assert.Equal(1.0, chosen.Score);
+        Assert.True(detected.Score < chosen.Score, $"detected {detected.Score}, chosen {chosen.Score}");
+    }
+
+    [Fact]
     public async Task Agent_without_knowledge_gets_nothing() =>
         Assert.Empty(await Search.SearchAsync(_agent.Id, "anything at all", 1000, CancellationToken.None));
 

@@ -13,7 +13,8 @@ public sealed record CreateAgentCommand(
     string? TtsVoice = null,
     string? FallbackReply = null,
     IReadOnlyList<string>? HandoffPhrases = null,
-    string? HandoffMessage = null) : ICommand<AgentDto>;
+    string? HandoffMessage = null,
+    string? KnowledgeLanguage = null) : ICommand<AgentDto>;
 
 internal sealed class CreateAgentCommandHandler(IApplicationDbContext db, TimeProvider time) : ICommandHandler<CreateAgentCommand, AgentDto>
 {
@@ -21,7 +22,7 @@ internal sealed class CreateAgentCommandHandler(IApplicationDbContext db, TimePr
     {
         var agent = Agent.Create(
             new AgentSettings(command.Name, command.Prompt, command.LlmModel, command.SttModel, command.TtsModel, command.TtsVoice, command.FallbackReply,
-                command.HandoffPhrases, command.HandoffMessage),
+                command.HandoffPhrases, command.HandoffMessage, command.KnowledgeLanguage),
             time.GetUtcNow().UtcDateTime);
         db.Agents.Add(agent);
         await db.SaveChangesAsync(cancellationToken);

@@ -15,7 +15,8 @@ public sealed record UpdateAgentCommand(
     string? TtsVoice = null,
     string? FallbackReply = null,
     IReadOnlyList<string>? HandoffPhrases = null,
-    string? HandoffMessage = null) : ICommand<AgentDto>
+    string? HandoffMessage = null,
+    string? KnowledgeLanguage = null) : ICommand<AgentDto>
 {
     [JsonIgnore]
     public Guid Id { get; init; }
@@ -28,7 +29,7 @@ internal sealed class UpdateAgentCommandHandler(IApplicationDbContext db, TimePr
         var agent = await db.Agents.FindAsync([command.Id], cancellationToken) ?? throw new NotFoundException("Agent", command.Id);
         agent.Update(
             new AgentSettings(command.Name, command.Prompt, command.LlmModel, command.SttModel, command.TtsModel, command.TtsVoice, command.FallbackReply,
-                command.HandoffPhrases, command.HandoffMessage),
+                command.HandoffPhrases, command.HandoffMessage, command.KnowledgeLanguage),
             time.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(cancellationToken);
         return agent.ToDto();

@@ -18,5 +18,6 @@ internal sealed class AgentConfiguration : IEntityTypeConfiguration<Agent>
         builder.Property(a => a.TtsVoice).HasMaxLength(200);
         builder.Property(a => a.HandoffPhrases).HasConversion(JsonColumn.Converter<IReadOnlyList<string>>(), JsonColumn.ListComparer()).HasMaxLength(4000);
         builder.Property(a => a.HandoffMessage).HasMaxLength(4096);
+        builder.Property(a => a.KnowledgeLanguage).HasMaxLength(8).IsRequired();
     }
 }

@@ -25,7 +25,8 @@ internal static class AdminApiExamples
           "llmModel": "gpt-4o-mini",
           "fallbackReply": "Sorry, I don't know that yet. A colleague will get back to you.",
           "handoffPhrases": ["human", "agent", "person"],
-          "handoffMessage": "A colleague will answer you here shortly."
+          "handoffMessage": "A colleague will answer you here shortly.",
+          "knowledgeLanguage": "auto"
         }
         """;
 

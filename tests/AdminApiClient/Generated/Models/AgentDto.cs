@@ -40,6 +40,14 @@ namespace CleanAgent.AdminApiClient.Models
 #endif
         /// <summary>The id property</summary>
         public Guid? Id { get; set; }
+        /// <summary>The knowledgeLanguage property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? KnowledgeLanguage { get; set; }
+#nullable restore
+#else
+        public string KnowledgeLanguage { get; set; }
+#endif
         /// <summary>The llmModel property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -113,6 +121,7 @@ namespace CleanAgent.AdminApiClient.Models
                 { "handoffMessage", n => { HandoffMessage = n.GetStringValue(); } },
                 { "handoffPhrases", n => { HandoffPhrases = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
+                { "knowledgeLanguage", n => { KnowledgeLanguage = n.GetStringValue(); } },
                 { "llmModel", n => { LlmModel = n.GetStringValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "prompt", n => { Prompt = n.GetStringValue(); } },
@@ -134,6 +143,7 @@ namespace CleanAgent.AdminApiClient.Models
             writer.WriteStringValue("handoffMessage", HandoffMessage);
             writer.WriteCollectionOfPrimitiveValues<string>("handoffPhrases", HandoffPhrases);
             writer.WriteGuidValue("id", Id);
+            writer.WriteStringValue("knowledgeLanguage", KnowledgeLanguage);
             writer.WriteStringValue("llmModel", LlmModel);
             writer.WriteStringValue("name", Name);
             writer.WriteStringValue("prompt", Prompt);

@@ -42,6 +42,11 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<string>("KnowledgeLanguage")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
                     b.Property<string>("LlmModel")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");

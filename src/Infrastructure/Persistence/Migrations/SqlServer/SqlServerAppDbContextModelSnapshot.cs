@@ -42,6 +42,11 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.SqlServer
                         .HasMaxLength(4000)
                         .HasColumnType("nvarchar(4000)");
 
+                    b.Property<string>("KnowledgeLanguage")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("nvarchar(8)");
+
                     b.Property<string>("LlmModel")
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");

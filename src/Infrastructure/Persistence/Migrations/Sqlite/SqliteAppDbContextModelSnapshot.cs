@@ -37,6 +37,11 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("KnowledgeLanguage")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("LlmModel")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
