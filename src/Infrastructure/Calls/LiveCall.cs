@@ -329,7 +329,7 @@ internal sealed partial class LiveCall(
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: the agent's first audio went out {LatencyMs:F0} ms after the caller's turn ended")]
     private partial void LogFirstAudio(string callId, double latencyMs);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Call {CallId}: turn queued {QueuedMs:F0} ms, speech-to-text {SttMs:F0} ms, agent {AgentMs:F0} ms")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: turn queued {QueuedMs:F0} ms, speech-to-text {SttMs:F0} ms, agent {AgentMs:F0} ms")]
     private partial void LogTurnTimes(string callId, double queuedMs, double sttMs, double agentMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId}: {Step} failed, the turn is skipped: {Reason}")]
