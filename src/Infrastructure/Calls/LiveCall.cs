@@ -210,8 +210,10 @@ internal sealed partial class LiveCall(
 
     private async Task TalkAsync(CancellationToken cancellationToken)
     {
+        // Stored while it plays, so a caller who speaks at once does not wait for the write.
+        var greeting = RecordAsync(new RecordCallTurnCommand(plan.ConversationId, plan.Greeting), cancellationToken);
         await SayAsync(plan.Greeting, null, cancellationToken);
-        await RecordAsync(new RecordCallTurnCommand(plan.ConversationId, plan.Greeting), cancellationToken);
+        await greeting;
         await foreach (var turn in _turns.Reader.ReadAllAsync(cancellationToken))
         {
             var heardAt = Stopwatch.GetTimestamp();
