@@ -2,6 +2,7 @@ using CleanAgent.Application.Common.Interfaces;
 using CleanAgent.Application.Numbers.Templates;
 using CleanAgent.Application.Replies;
 using CleanAgent.Application.Webhooks;
+using CleanAgent.Infrastructure.Calls;
 using CleanAgent.Infrastructure.Jobs;
 using CleanAgent.Infrastructure.Meta;
 using CleanAgent.Infrastructure.Meta.Sandbox;
@@ -83,6 +84,7 @@ public static class DependencyInjection
         services.AddHostedService<PendingReplySweeper>();
         services.AddSingleton<RawPayloadRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<RawPayloadRetention>());
+        services.AddCalls(configuration);
 
         // First attempts run in-process (ReplyDispatcher); Hangfire's workers run only the retries of replies that the
         // model or Meta could not take at first, so a few suffice.

@@ -26,7 +26,8 @@ public sealed record WhatsAppNumberDto(
     string? LastEvent,
     DateTime? LastEventAt,
     DateTime CreatedAt,
-    DateTime UpdatedAt)
+    DateTime UpdatedAt,
+    bool CallsEnabled = false)
 {
     public static WhatsAppNumberDto From(WhatsAppNumber number, string webhookUrl) => new(
         number.Id,
@@ -51,5 +52,6 @@ public sealed record WhatsAppNumberDto(
         number.LastEvent,
         number.LastEventAt,
         number.CreatedAt,
-        number.UpdatedAt);
+        number.UpdatedAt,
+        number.CallsEnabled);
 }

@@ -21,6 +21,7 @@ public interface IWhatsAppNumberFields
     string? GraphApiVersion { get; }
     int? MaxSendsPerSecond { get; }
     bool? IsSandbox { get; }
+    bool? CallsEnabled { get; }
 }
 
 internal static class WhatsAppNumberRules
@@ -80,7 +81,8 @@ internal static class WhatsAppNumberRules
         fields.GraphApiVersion,
         fields.MaxSendsPerSecond,
         fields.WabaId,
-        fields.IsSandbox ?? false);
+        fields.IsSandbox ?? false,
+        fields.CallsEnabled ?? false);
 
     public static void StoreSecrets(this WhatsAppNumber number, IWhatsAppNumberFields fields, ISecretProtector protector)
     {

@@ -11,6 +11,7 @@ public static class InboundRendering
         return message.Type switch
         {
             "text" => message.Text ?? string.Empty,
+            Message.CallTurnType => $"[on a call] {message.Text}",
             "audio" or "voice" when message.IsVoice || message.Type == "voice" => "[voice note]",
             "audio" => "[audio]",
             "image" or "video" or "sticker" => text is null ? $"[{message.Type}]" : $"[{message.Type}: {text}]",

@@ -101,7 +101,14 @@ public sealed record WebhookCall(
     string? Status,
     int? DurationSeconds,
     string RawJson,
-    string? ConnectRawJson);
+    string? ConnectRawJson)
+{
+    /// <summary>Meta's event word: <c>connect</c>, <c>terminate</c>; null for a status of a business-placed call.</summary>
+    public string? Event { get; init; }
+
+    /// <summary>The caller's WebRTC offer (RFC 8866 SDP) of a <c>connect</c> event.</summary>
+    public string? SdpOffer { get; init; }
+}
 
 /// <summary>A marketing-messages preference: <c>stop</c> or <c>resume</c>.</summary>
 public sealed record WebhookUserPreference(string? WaId, string? UserId, string? Category, string? Value, DateTime? Timestamp);

@@ -22,6 +22,9 @@ public sealed class Message
     public const int MaxSentByLength = 256;
     public const int MaxIdempotencyKeyLength = 128;
 
+    /// <summary>One spoken turn of a call (the caller's transcript or what the agent said), kept as text in the history.</summary>
+    public const string CallTurnType = "call_turn";
+
     private Message()
     {
         Type = string.Empty;
@@ -194,6 +197,26 @@ public sealed class Message
             Timestamp = timestamp,
             CreatedAt = now,
             RawJson = rawJson,
+        };
+
+    /// <summary>
+    /// A turn spoken on a call: the caller's transcript (inbound, never answered by the chat reply path) or the agent's
+    /// words (outbound, already heard: never put in the outbox).
+    /// </summary>
+    public static Message CallTurn(Conversation conversation, bool fromCustomer, string text, DateTime now) =>
+        new()
+        {
+            Id = Guid.CreateVersion7(),
+            ConversationId = conversation.Id,
+            WhatsAppNumberId = conversation.WhatsAppNumberId,
+            Direction = fromCustomer ? MessageDirection.Inbound : MessageDirection.Outbound,
+            Type = CallTurnType,
+            Text = text.Length > MaxTextLength ? text[..MaxTextLength] : text,
+            Status = fromCustomer ? MessageStatus.Received : MessageStatus.Sent,
+            StatusAt = now,
+            Timestamp = now,
+            CreatedAt = now,
+            SentBy = fromCustomer ? null : SentByAgent,
         };
 
     private static Message Outbound(Conversation conversation, string wamid, InboundContent content, MessageStatus status, DateTime timestamp, DateTime now) =>

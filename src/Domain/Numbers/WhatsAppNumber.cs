@@ -28,6 +28,9 @@ public sealed class WhatsAppNumber
     /// <summary>A simulator number: its Graph API calls go to the simulated Graph API in the process, never to Meta.</summary>
     public bool IsSandbox { get; private set; }
 
+    /// <summary>Whether the number's agent answers WhatsApp voice calls; off by default (calls are then rejected).</summary>
+    public bool CallsEnabled { get; private set; }
+
     public Guid? AgentId { get; private set; }
     public string? AppId { get; private set; }
     public string? BusinessId { get; private set; }
@@ -76,6 +79,7 @@ public sealed class WhatsAppNumber
         PhoneNumberId = settings.PhoneNumberId.Trim();
         Status = settings.Status;
         IsSandbox = settings.IsSandbox;
+        CallsEnabled = settings.CallsEnabled;
         AgentId = settings.AgentId;
         AppId = Blank(settings.AppId);
         BusinessId = Blank(settings.BusinessId);
@@ -140,4 +144,5 @@ public sealed record WhatsAppNumberSettings(
     string? GraphApiVersion,
     int? MaxSendsPerSecond = null,
     string? WabaId = null,
-    bool IsSandbox = false);
+    bool IsSandbox = false,
+    bool CallsEnabled = false);

@@ -22,7 +22,8 @@ public sealed record AddWhatsAppNumberCommand(
     string? GraphApiVersion = null,
     int? MaxSendsPerSecond = null,
     string? WabaId = null,
-    bool? IsSandbox = null) : ICommand<WhatsAppNumberDto>, IWhatsAppNumberFields
+    bool? IsSandbox = null,
+    bool? CallsEnabled = null) : ICommand<WhatsAppNumberDto>, IWhatsAppNumberFields
 {
     /// <summary>Leaves the secrets and the phone number out, so that a logged command (MVC logs action arguments at Trace) never shows them.</summary>
     private bool PrintMembers(StringBuilder builder)
@@ -30,7 +31,7 @@ public sealed record AddWhatsAppNumberCommand(
         builder.Append(CultureInfo.InvariantCulture,
             $"DisplayName = {DisplayName}, PhoneNumberId = {PhoneNumberId}, Status = {Status}, AgentId = {AgentId}, AppId = {AppId}, BusinessId = {BusinessId}, WabaId = {WabaId}, ");
         builder.Append(CultureInfo.InvariantCulture,
-            $"GraphApiVersion = {GraphApiVersion}, MaxSendsPerSecond = {MaxSendsPerSecond}, AppSecretGiven = {!string.IsNullOrEmpty(AppSecret)}, AccessTokenGiven = {!string.IsNullOrEmpty(AccessToken)}, IsSandbox = {IsSandbox}");
+            $"GraphApiVersion = {GraphApiVersion}, MaxSendsPerSecond = {MaxSendsPerSecond}, AppSecretGiven = {!string.IsNullOrEmpty(AppSecret)}, AccessTokenGiven = {!string.IsNullOrEmpty(AccessToken)}, IsSandbox = {IsSandbox}, CallsEnabled = {CallsEnabled}");
         return true;
     }
 }

@@ -23,7 +23,8 @@ public sealed record UpdateWhatsAppNumberCommand(
     string? GraphApiVersion = null,
     int? MaxSendsPerSecond = null,
     string? WabaId = null,
-    bool? IsSandbox = null) : ICommand<WhatsAppNumberDto>, IWhatsAppNumberFields
+    bool? IsSandbox = null,
+    bool? CallsEnabled = null) : ICommand<WhatsAppNumberDto>, IWhatsAppNumberFields
 {
     [JsonIgnore]
     public Guid Id { get; init; }
@@ -34,7 +35,7 @@ public sealed record UpdateWhatsAppNumberCommand(
         builder.Append(CultureInfo.InvariantCulture,
             $"DisplayName = {DisplayName}, PhoneNumberId = {PhoneNumberId}, Status = {Status}, AgentId = {AgentId}, AppId = {AppId}, BusinessId = {BusinessId}, WabaId = {WabaId}, ");
         builder.Append(CultureInfo.InvariantCulture,
-            $"GraphApiVersion = {GraphApiVersion}, MaxSendsPerSecond = {MaxSendsPerSecond}, AppSecretGiven = {!string.IsNullOrEmpty(AppSecret)}, AccessTokenGiven = {!string.IsNullOrEmpty(AccessToken)}, IsSandbox = {IsSandbox}, Id = {Id}");
+            $"GraphApiVersion = {GraphApiVersion}, MaxSendsPerSecond = {MaxSendsPerSecond}, AppSecretGiven = {!string.IsNullOrEmpty(AppSecret)}, AccessTokenGiven = {!string.IsNullOrEmpty(AccessToken)}, IsSandbox = {IsSandbox}, CallsEnabled = {CallsEnabled}, Id = {Id}");
         return true;
     }
 }
@@ -54,7 +55,11 @@ internal sealed class UpdateWhatsAppNumberCommandHandler(
         }
 
         // Leaving isSandbox out keeps what the number is: an edit of a real number must not turn it into a simulator one, or back.
-        number.Update(command.ToSettings() with { IsSandbox = command.IsSandbox ?? number.IsSandbox }, time.GetUtcNow().UtcDateTime);
+        number.Update(command.ToSettings() with
+        {
+            IsSandbox = command.IsSandbox ?? number.IsSandbox,
+            CallsEnabled = command.CallsEnabled ?? number.CallsEnabled,
+        }, time.GetUtcNow().UtcDateTime);
         number.StoreSecrets(command, protector);
         try
         {

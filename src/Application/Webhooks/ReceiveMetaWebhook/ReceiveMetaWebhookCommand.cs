@@ -1,3 +1,4 @@
+using CleanAgent.Application.Calls;
 using CleanAgent.Application.Common.Exceptions;
 using CleanAgent.Application.Common.Interfaces;
 using Mediator;
@@ -20,6 +21,7 @@ internal sealed partial class ReceiveMetaWebhookCommandHandler(
     INumberDirectory directory,
     IWebhookDeliveryQueue queue,
     IReplyScheduler scheduler,
+    ICallSignals calls,
     ILogger<ReceiveMetaWebhookCommandHandler> logger) : ICommandHandler<ReceiveMetaWebhookCommand, WebhookReceipt>
 {
     public async ValueTask<WebhookReceipt> Handle(ReceiveMetaWebhookCommand command, CancellationToken cancellationToken)
@@ -58,6 +60,15 @@ internal sealed partial class ReceiveMetaWebhookCommandHandler(
         foreach (var conversationId in stored.ConversationsToAnswer)
         {
             scheduler.ScheduleReply(conversationId);
+        }
+
+        // Calls are answered (or ended) from committed state, like replies: the call is already in the history.
+        foreach (var change in payload.Changes.Where(c => c.Calls.Count > 0 && c.PhoneNumberId is not null && accepted.ContainsKey(c.PhoneNumberId)))
+        {
+            foreach (var call in change.Calls.Where(c => c.CustomerCalled && c.Event is "connect" or "terminate"))
+            {
+                calls.Notify(accepted[change.PhoneNumberId!], call);
+            }
         }
 
         return stored.Receipt;

@@ -150,7 +150,12 @@ internal sealed class MetaWebhookPayloadReader : IWebhookPayloadReader
             status,
             duration,
             raw,
-            isConnect ? raw : null);
+            isConnect ? raw : null)
+        {
+            Event = Str(call, "event"),
+            SdpOffer = isConnect && call.TryGetProperty("session", out var session) && session.ValueKind == JsonValueKind.Object
+                && Str(session, "sdp_type") is null or "offer" ? Str(session, "sdp") : null,
+        };
     }
 
     /// <summary>A ringing, accepted or rejected status of a call the business placed.</summary>

@@ -46,6 +46,8 @@ namespace CleanAgent.AdminApiClient.Models
 #else
         public string BusinessId { get; set; }
 #endif
+        /// <summary>The callsEnabled property</summary>
+        public bool? CallsEnabled { get; set; }
         /// <summary>The displayName property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -115,6 +117,7 @@ namespace CleanAgent.AdminApiClient.Models
                 { "appId", n => { AppId = n.GetStringValue(); } },
                 { "appSecret", n => { AppSecret = n.GetStringValue(); } },
                 { "businessId", n => { BusinessId = n.GetStringValue(); } },
+                { "callsEnabled", n => { CallsEnabled = n.GetBoolValue(); } },
                 { "displayName", n => { DisplayName = n.GetStringValue(); } },
                 { "graphApiVersion", n => { GraphApiVersion = n.GetStringValue(); } },
                 { "isSandbox", n => { IsSandbox = n.GetBoolValue(); } },
@@ -137,6 +140,7 @@ namespace CleanAgent.AdminApiClient.Models
             writer.WriteStringValue("appId", AppId);
             writer.WriteStringValue("appSecret", AppSecret);
             writer.WriteStringValue("businessId", BusinessId);
+            writer.WriteBoolValue("callsEnabled", CallsEnabled);
             writer.WriteStringValue("displayName", DisplayName);
             writer.WriteStringValue("graphApiVersion", GraphApiVersion);
             writer.WriteBoolValue("isSandbox", IsSandbox);

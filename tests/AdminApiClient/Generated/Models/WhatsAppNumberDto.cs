@@ -43,6 +43,8 @@ namespace CleanAgent.AdminApiClient.Models
 #else
         public string BusinessId { get; set; }
 #endif
+        /// <summary>The callsEnabled property</summary>
+        public bool? CallsEnabled { get; set; }
         /// <summary>The createdAt property</summary>
         public DateTimeOffset? CreatedAt { get; set; }
         /// <summary>The displayName property</summary>
@@ -155,6 +157,7 @@ namespace CleanAgent.AdminApiClient.Models
                 { "appId", n => { AppId = n.GetStringValue(); } },
                 { "appSecretSet", n => { AppSecretSet = n.GetBoolValue(); } },
                 { "businessId", n => { BusinessId = n.GetStringValue(); } },
+                { "callsEnabled", n => { CallsEnabled = n.GetBoolValue(); } },
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "displayName", n => { DisplayName = n.GetStringValue(); } },
                 { "graphApiVersion", n => { GraphApiVersion = n.GetStringValue(); } },
@@ -187,6 +190,7 @@ namespace CleanAgent.AdminApiClient.Models
             writer.WriteStringValue("appId", AppId);
             writer.WriteBoolValue("appSecretSet", AppSecretSet);
             writer.WriteStringValue("businessId", BusinessId);
+            writer.WriteBoolValue("callsEnabled", CallsEnabled);
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
             writer.WriteStringValue("displayName", DisplayName);
             writer.WriteStringValue("graphApiVersion", GraphApiVersion);

@@ -1,0 +1,71 @@
+using CleanAgent.Application.Common.Interfaces;
+using CleanAgent.Application.Replies;
+using CleanAgent.Application.Speech;
+using CleanAgent.Domain.Conversations;
+using CleanAgent.Domain.Numbers;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CleanAgent.Application.Calls.AnswerCall;
+
+/// <summary>
+/// Decides whether a call the customer placed (already stored by the webhook) is answered, and by which agent: the
+/// number must be active and have <c>callsEnabled</c>, and an agent must answer it (its own or
+/// <c>WhatsApp:DefaultAgentId</c>). Answers with what the live call needs; never throws for a call that is refused.
+/// </summary>
+public sealed record AnswerCallCommand(Guid NumberId, string CallId) : ICommand<CallPlan>;
+
+/// <summary>What to do with a call: answer it with the agent (greeting, voice), or refuse it and why.</summary>
+public sealed record CallPlan(SenderNumber? Number, string? RefusedBecause)
+{
+    public Guid ConversationId { get; init; }
+    public Guid AgentId { get; init; }
+    public string Greeting { get; init; } = string.Empty;
+    public SpeechVoice Voice { get; init; } = new(null, null);
+    public string? SttModel { get; init; }
+
+    public bool Answers => RefusedBecause is null;
+
+    public static CallPlan Refuse(SenderNumber? number, string reason) => new(number, reason);
+}
+
+internal sealed class AnswerCallCommandHandler(
+    IApplicationDbContext db, ISecretProtector protector, IOptions<ReplyOptions> replies, IOptions<CallOptions> calls)
+    : ICommandHandler<AnswerCallCommand, CallPlan>
+{
+    public async ValueTask<CallPlan> Handle(AnswerCallCommand command, CancellationToken cancellationToken)
+    {
+        var number = await db.WhatsAppNumbers.AsNoTracking().FirstOrDefaultAsync(n => n.Id == command.NumberId, cancellationToken);
+        if (number is null)
+        {
+            return CallPlan.Refuse(null, "the number was removed");
+        }
+
+        var sender = number.ToSender(protector);
+        var call = await db.Messages.AsNoTracking()
+            .FirstOrDefaultAsync(m => m.WhatsAppNumberId == number.Id && m.WhatsAppMessageId == command.CallId && m.Type == Message.CallType, cancellationToken);
+        var agentId = number.AgentId ?? replies.Value.DefaultAgentId;
+        var agent = agentId is null ? null : await db.Agents.AsNoTracking().FirstOrDefaultAsync(a => a.Id == agentId, cancellationToken);
+        var refusal = number.Status != NumberStatus.Active ? "the number is inactive"
+            : number.IsSandbox ? "the simulator has no calls"
+            : !number.CallsEnabled ? "calls are not enabled for the number (callsEnabled)"
+            : call is null ? "the call was not stored"
+            : call.Direction != MessageDirection.Inbound ? "the business placed the call"
+            : agent is null ? "no agent answers the number: link an agent to it or set WhatsApp:DefaultAgentId"
+            : null;
+        if (refusal is not null)
+        {
+            return CallPlan.Refuse(sender, refusal);
+        }
+
+        return new CallPlan(sender, null)
+        {
+            ConversationId = call!.ConversationId,
+            AgentId = agent!.Id,
+            Greeting = calls.Value.Greeting.Replace("{agent}", agent.Name, StringComparison.Ordinal),
+            Voice = new SpeechVoice(agent.TtsModel, agent.TtsVoice),
+            SttModel = agent.SttModel,
+        };
+    }
+}
