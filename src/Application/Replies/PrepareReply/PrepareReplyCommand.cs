@@ -3,7 +3,6 @@ using CleanAgent.Application.Media;
 using CleanAgent.Application.Speech;
 using CleanAgent.Domain.Conversations;
 using Mediator;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -21,10 +20,10 @@ public sealed record PrepareReplyCommand(Guid ConversationId, Guid Owner, Guid A
 
 internal sealed partial class PrepareReplyCommandHandler(
     IApplicationDbContext db,
+    ReplyReferences references,
     MediaDownloads downloads,
     IMediaStore store,
     ISpeechTranscriber transcriber,
-    ISecretProtector protector,
     IOptions<ReplyOptions> options,
     TimeProvider time,
     ILogger<PrepareReplyCommandHandler> logger) : ICommandHandler<PrepareReplyCommand, bool>
@@ -33,22 +32,24 @@ internal sealed partial class PrepareReplyCommandHandler(
 
     public async ValueTask<bool> Handle(PrepareReplyCommand command, CancellationToken cancellationToken)
     {
-        db.DiscardChanges();
-        var messages = await db.Messages
-            .Where(m => command.MessageIds.Contains(m.Id) && m.Direction == MessageDirection.Inbound
-                && (m.MediaStatus == MediaStatus.Pending
-                    || (m.MediaStatus == MediaStatus.Stored && m.Transcript == null && m.MediaError == null && (m.Type == "audio" || m.Type == "voice"))))
-            .OrderBy(m => m.Timestamp).ThenBy(m => m.Id)
-            .ToListAsync(cancellationToken);
-        var conversation = await db.Conversations.FirstAsync(c => c.Id == command.ConversationId, cancellationToken);
-        if (messages.Count == 0 || conversation.ReplyLeaseOwner != command.Owner)
+        // The decide step's messages are still tracked: a reply to text alone costs no query here.
+        var conversation = await references.ConversationAsync(command.ConversationId, cancellationToken);
+        if (conversation is null || conversation.ReplyLeaseOwner != command.Owner)
         {
-            return conversation.ReplyLeaseOwner == command.Owner;
+            return false;
         }
 
-        var number = await db.WhatsAppNumbers.AsNoTracking().FirstAsync(n => n.Id == conversation.WhatsAppNumberId, cancellationToken);
-        var sttModel = await db.Agents.AsNoTracking().Where(a => a.Id == command.AgentId).Select(a => a.SttModel).FirstOrDefaultAsync(cancellationToken);
-        var from = number.ToSender(protector);
+        var messages = (await references.MessagesAsync(command.MessageIds, cancellationToken))
+            .Where(m => m.AwaitsMedia || (m.AwaitsTranscript && transcriber.IsEnabled))
+            .OrderBy(m => m.Timestamp).ThenBy(m => m.Id)
+            .ToList();
+        if (messages.Count == 0)
+        {
+            return true;
+        }
+
+        var from = await references.SenderAsync(conversation.WhatsAppNumberId, cancellationToken);
+        var sttModel = (await references.AgentAsync(command.AgentId, cancellationToken))?.SttModel;
         foreach (var message in messages)
         {
             var retry = message.AwaitsMedia ? await DownloadAsync(from, message, cancellationToken) : null;
