@@ -137,6 +137,7 @@ public static class DependencyInjection
         // Replies: Graph API sender, reply generators, knowledge (see RepliesDependencyInjection.cs).
         services.AddRepliesInfrastructure(configuration);
         services.AddSandboxGraphApi();
+        services.AddMediaInfrastructure(configuration);
 
         return services;
     }

@@ -26,4 +26,8 @@ public sealed record MessageDto(
     string? OriginalText,
     DateTime? RevokedAt,
     string? CallStatus,
-    int? CallDurationSeconds);
+    int? CallDurationSeconds,
+    MediaStatus MediaStatus = MediaStatus.None,
+    long? MediaSizeBytes = null,
+    string? MediaError = null,
+    string? Transcript = null);

@@ -21,7 +21,11 @@ public sealed record ReplyRequest(
     IReadOnlyList<KnowledgeMatch> Knowledge,
     IReadOnlyList<ChatTurn> History,
     IReadOnlyList<string> CustomerMessages,
-    string? CustomerName);
+    string? CustomerName)
+{
+    /// <summary>Voice notes among <see cref="CustomerMessages"/> with no transcript: the agent cannot hear them and must say so.</summary>
+    public int UnheardVoiceNotes { get; init; }
+}
 
 public sealed record ChatTurn(bool FromCustomer, string Text);
 

@@ -10,6 +10,9 @@ public sealed record InboundContent
     public string? Text { get; init; }
 
     public string? MediaId { get; init; }
+
+    /// <summary>Where the file can be fetched, when Meta gives a url (with or without an id).</summary>
+    public string? MediaUrl { get; init; }
     public string? MimeType { get; init; }
     public string? Sha256 { get; init; }
     public string? Caption { get; init; }

@@ -86,6 +86,44 @@ public sealed class Message
     /// <summary>For template messages: which template, in which language, with which values.</summary>
     public MessageTemplate? Template { get; private set; }
 
+    /// <summary>For image, audio, video, document and sticker messages: whether the file is kept in the media store.</summary>
+    public MediaStatus MediaStatus { get; private set; }
+
+    /// <summary>The media store's key of the kept file (its sha256 in hex: files are stored by content).</summary>
+    public string? MediaKey { get; private set; }
+
+    public long? MediaSizeBytes { get; private set; }
+
+    /// <summary>Why the file was not kept, or why its transcript could not be made.</summary>
+    public string? MediaError { get; private set; }
+
+    /// <summary>Where Meta said the file can be fetched, for media sent by url only (no media id).</summary>
+    public string? MediaUrl { get; private set; }
+
+    /// <summary>Failed tries to fetch or transcribe the file that may succeed later; they end at <see cref="MaxMediaAttempts"/>.</summary>
+    public int MediaAttempts { get; private set; }
+
+    /// <summary>The words of a voice note or audio, as transcribed; for an outbound voice note, the text it speaks.</summary>
+    public string? Transcript { get; private set; }
+
+    public const int MaxMediaAttempts = 5;
+    public const int MaxTranscriptLength = 8000;
+    public const int MaxMediaErrorLength = 1000;
+    public const int MaxMediaUrlLength = 2048;
+
+    private static readonly HashSet<string> MediaTypes = new(StringComparer.Ordinal) { "image", "audio", "voice", "video", "document", "sticker" };
+
+    public static bool IsMediaType(string type) => MediaTypes.Contains(type);
+
+    public bool IsAudio => Type is "audio" or "voice";
+
+    /// <summary>An inbound file still to be fetched.</summary>
+    public bool AwaitsMedia => Direction == MessageDirection.Inbound && MediaStatus == MediaStatus.Pending;
+
+    /// <summary>An inbound voice note or audio kept but not yet transcribed (nor given up).</summary>
+    public bool AwaitsTranscript =>
+        Direction == MessageDirection.Inbound && IsAudio && MediaStatus == MediaStatus.Stored && Transcript is null && MediaError is null;
+
     public static Message Inbound(Conversation conversation, string wamid, InboundContent content, DateTime timestamp, DateTime now) =>
         new()
         {
@@ -111,6 +149,10 @@ public sealed class Message
             ErrorTitle = content.ErrorTitle,
             RawJson = content.RawJson,
             NeedsReply = content.NeedsReply,
+            MediaUrl = content.MediaUrl is { Length: <= MaxMediaUrlLength } url ? url : null,
+            MediaStatus = IsMediaType(content.Type) && (content.MediaId is not null || content.MediaUrl is not null)
+                ? MediaStatus.Pending
+                : MediaStatus.None,
         };
 
     public static Message OutboundText(Conversation conversation, string text, string? replyTo, DateTime now) =>
@@ -382,6 +424,70 @@ public sealed class Message
         StatusAt = now;
         return true;
     }
+
+    /// <summary>The file was fetched, checked and kept under <paramref name="key"/>.</summary>
+    public void RecordMediaStored(string key, long sizeBytes, string? mimeType)
+    {
+        MediaStatus = MediaStatus.Stored;
+        MediaKey = key;
+        MediaSizeBytes = sizeBytes;
+        MimeType = string.IsNullOrWhiteSpace(mimeType) ? MimeType : Clip(mimeType, 256);
+        MediaError = null;
+        MediaAttempts = 0;
+    }
+
+    /// <summary>The file will not be kept (unknown or expired id, checksum mismatch, too large, a type Meta does not allow).</summary>
+    public void RecordMediaFailed(string reason, long? sizeBytes = null)
+    {
+        MediaStatus = MediaStatus.Failed;
+        MediaKey = null;
+        MediaSizeBytes = sizeBytes ?? MediaSizeBytes;
+        MediaError = Clip(reason, MaxMediaErrorLength);
+    }
+
+    /// <summary>
+    /// A try at the file or its transcript failed in a way that may pass. Returns true while another try is worth it;
+    /// after <see cref="MaxMediaAttempts"/> the file (or transcript) is given up with the reason, and the agent answers without it.
+    /// </summary>
+    public bool RecordMediaAttemptFailed(string reason)
+    {
+        MediaAttempts++;
+        if (MediaAttempts < MaxMediaAttempts)
+        {
+            return true;
+        }
+
+        if (MediaStatus == MediaStatus.Pending)
+        {
+            RecordMediaFailed($"Given up after {MediaAttempts} tries: {reason}");
+        }
+        else
+        {
+            RecordTranscriptFailed($"Given up after {MediaAttempts} tries: {reason}");
+        }
+
+        return false;
+    }
+
+    public void RecordTranscript(string transcript)
+    {
+        Transcript = Clip(transcript.Trim(), MaxTranscriptLength);
+        MediaAttempts = 0;
+    }
+
+    /// <summary>The voice note is kept, but could not be turned into text: the agent answers without its words.</summary>
+    public void RecordTranscriptFailed(string reason) => MediaError = Clip("Transcription failed: " + reason, MaxMediaErrorLength);
+
+    /// <summary>Retention removed the file; the message stays.</summary>
+    public void ForgetMedia(string reason)
+    {
+        if (MediaStatus == MediaStatus.Stored)
+        {
+            RecordMediaFailed(reason);
+        }
+    }
+
+    private static string Clip(string value, int max) => value.Length > max ? value[..max] : value;
 
     /// <summary>Moves the message into the conversation that absorbed its own (a customer's identity change merged them).</summary>
     public void MoveTo(Conversation conversation) => ConversationId = conversation.Id;

@@ -46,15 +46,25 @@ internal sealed class OfflineReplyGenerator : IReplyGenerator
         "hallo", "guten", "tag", "morgen", "abend", "servus", "moin", "ciao", "buongiorno", "ola", "oi", "bom", "boa", "tarde", "noite",
     };
 
+    /// <summary>The answer to voice notes that nobody can hear (<c>Speech:Provider=None</c>, or the transcript failed): never silence.</summary>
+    public const string VoiceNoteReply =
+        "Thanks for your voice message! I can't listen to audio here, so could you please type your message? I'll answer right away.";
+
     public Task<string> GenerateAsync(ReplyRequest request, CancellationToken cancellationToken)
     {
+        var spoken = request.CustomerMessages.Where(m => m != InboundRendering.UnheardVoiceNote).ToList();
+        if (request.UnheardVoiceNotes > 0 && spoken.All(string.IsNullOrWhiteSpace))
+        {
+            return Task.FromResult(VoiceNoteReply);
+        }
+
         var best = request.Knowledge.FirstOrDefault();
         if (best is not null && best.Score >= NearMatchScore && AnswerFrom(best) is { Length: > 0 } answer)
         {
             return Task.FromResult(best.Score >= AnswerScore ? answer : WithOptions(answer, best, request.Knowledge.Skip(1)));
         }
 
-        var words = Words(string.Join(' ', request.CustomerMessages));
+        var words = Words(string.Join(' ', spoken));
         if (words.Count > 0 && words.All(GreetingWords.Contains))
         {
             return Task.FromResult(Greeting(words, request.CustomerName));

@@ -142,3 +142,11 @@ internal sealed record GraphError(
     [property: JsonPropertyName("fbtrace_id")] string? TraceId);
 
 internal sealed record GraphErrorData([property: JsonPropertyName("details")] string? Details);
+
+/// <summary>The media endpoint's answer: <c>GET /{version}/{media-id}</c>.</summary>
+internal sealed record GraphMediaInfo(
+    [property: JsonPropertyName("url")] string? Url,
+    [property: JsonPropertyName("mime_type")] string? MimeType,
+    [property: JsonPropertyName("sha256")] string? Sha256,
+    [property: JsonPropertyName("file_size"), JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)] long? FileSize,
+    [property: JsonPropertyName("id")] string? Id);

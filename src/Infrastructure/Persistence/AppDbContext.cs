@@ -27,6 +27,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<PendingStatusUpdate> PendingStatusUpdates => Set<PendingStatusUpdate>();
     public DbSet<NumberEvent> NumberEvents => Set<NumberEvent>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    internal DbSet<StoredMediaFile> MediaFiles => Set<StoredMediaFile>();
 
     public void DiscardChanges() => ChangeTracker.Clear();
 

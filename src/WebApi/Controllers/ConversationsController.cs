@@ -1,14 +1,15 @@
 using CleanAgent.Application.Common.Models;
 using CleanAgent.Application.Conversations;
+using CleanAgent.Application.Conversations.DiscardOutboundMessage;
 using CleanAgent.Application.Conversations.GetConversation;
 using CleanAgent.Application.Conversations.GetConversationMessages;
-using CleanAgent.Application.Conversations.DiscardOutboundMessage;
 using CleanAgent.Application.Conversations.GetConversations;
+using CleanAgent.Application.Conversations.GetMessageMedia;
 using CleanAgent.Application.Conversations.HandOffConversation;
 using CleanAgent.Application.Conversations.ResumeConversation;
+using CleanAgent.Application.Conversations.RetryOutboundMessage;
 using CleanAgent.Application.Conversations.SendOperatorMessage;
 using CleanAgent.Domain.Conversations;
-using CleanAgent.Application.Conversations.RetryOutboundMessage;
 using CleanAgent.WebApi.Infrastructure;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
@@ -164,6 +165,25 @@ public sealed class ConversationsController(ISender sender) : ControllerBase
     public async Task<ActionResult<MessageDto>> Send(
         Guid id, SendMessageRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken cancellationToken) =>
         Accepted(await sender.Send(new SendOperatorMessageCommand(id, request.Text, Message.SentByApi, idempotencyKey), cancellationToken));
+
+    /// <summary>Download a message's file</summary>
+    /// <remarks>
+    /// Streams the stored file of a media message (image, audio, video, document, sticker, or an outbound voice note) with
+    /// its content type and file name. The message's <c>mediaStatus</c> says whether one is stored.
+    /// </remarks>
+    /// <param name="id">The conversation's id.</param>
+    /// <param name="messageId">The message's id.</param>
+    /// <response code="200">The file.</response>
+    /// <response code="404">No conversation or message has this id, or no file is stored for the message.</response>
+    [HttpGet("{id:guid}/messages/{messageId:guid}/media", Name = "GetMessageMedia")]
+    [Produces("application/octet-stream")]
+    [ProducesResponseType<FileStreamResult>(StatusCodes.Status200OK, "application/octet-stream")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> Media(Guid id, Guid messageId, CancellationToken cancellationToken)
+    {
+        var media = await sender.Send(new GetMessageMediaQuery(id, messageId), cancellationToken);
+        return File(media.Content, media.ContentType, media.FileName);
+    }
 }
 
 /// <param name="Reason">Why a person takes over, shown to other operators.</param>

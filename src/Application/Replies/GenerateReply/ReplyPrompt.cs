@@ -21,13 +21,18 @@ internal sealed class ReplyPrompt(IApplicationDbContext db, IKnowledgeSearch kno
             .Take(settings.HistoryMessages)
             .ToListAsync(cancellationToken);
         history.Reverse();
+        // Customer content (text, transcripts, captions) is clipped to about the knowledge budget (~4 characters a token).
+        var maxChars = Math.Max(1000, settings.KnowledgeTokenBudget * 4);
         var turns = history
-            .Select(m => new ChatTurn(m.Direction == MessageDirection.Inbound, m.Direction == MessageDirection.Inbound ? InboundRendering.Render(m) : m.Text ?? string.Empty))
+            .Select(m => new ChatTurn(m.Direction == MessageDirection.Inbound, m.Direction == MessageDirection.Inbound ? InboundRendering.Render(m, maxChars) : m.Text ?? string.Empty))
             .ToList();
 
-        var question = string.Join("\n", unanswered.Select(m => m.Text).Where(t => !string.IsNullOrWhiteSpace(t)));
+        var question = string.Join("\n", unanswered.Select(m => m.Transcript ?? m.Text).Where(t => !string.IsNullOrWhiteSpace(t)));
         var matches = question.Length == 0 ? [] : await knowledge.SearchAsync(agent.Id, question, settings.KnowledgeTokenBudget, cancellationToken);
         return new ReplyRequest(
-            agent.Prompt, agent.LlmModel, agent.FallbackReply, matches, turns, unanswered.Select(InboundRendering.Render).ToList(), conversation.CustomerName);
+            agent.Prompt, agent.LlmModel, agent.FallbackReply, matches, turns, unanswered.Select(m => InboundRendering.Render(m, maxChars)).ToList(), conversation.CustomerName)
+        {
+            UnheardVoiceNotes = unanswered.Count(m => m.IsAudio && m.Transcript is null),
+        };
     }
 }

@@ -4,6 +4,7 @@ using CleanAgent.Application.Replies.DecideReply;
 using CleanAgent.Application.Replies.DeferReply;
 using CleanAgent.Application.Replies.DeliverOutbox;
 using CleanAgent.Application.Replies.GenerateReply;
+using CleanAgent.Application.Replies.PrepareReply;
 using Mediator;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +12,7 @@ namespace CleanAgent.Application.Replies.ReplyToConversation;
 
 /// <summary>
 /// One run of a conversation's reply, as a sequence of steps with committed state between them:
-/// claim → decide → generate and render into the outbox → deliver, round after round while the customer keeps writing.
+/// claim → decide → prepare (media fetched, voice notes transcribed) → generate and render into the outbox → deliver, round after round while the customer keeps writing.
 /// A transient failure sets the conversation's retry clock and ends the run (<see cref="ReplyOutcomeKind.Deferred"/>).
 /// </summary>
 public sealed record ReplyToConversationCommand(Guid ConversationId) : ICommand<ReplyOutcome>, IBackgroundCommand;
@@ -64,7 +65,8 @@ internal sealed partial class ReplyToConversationCommandHandler(ISender steps, T
                     waited += decision.WaitFor;
                     continue;
                 case ReplyDecisionKind.Answer:
-                    if (!await steps.Send(new GenerateReplyCommand(id, owner, decision.AgentId, decision.MessageIds!), cancellationToken))
+                    if (!await steps.Send(new PrepareReplyCommand(id, owner, decision.AgentId, decision.MessageIds!), cancellationToken)
+                        || !await steps.Send(new GenerateReplyCommand(id, owner, decision.AgentId, decision.MessageIds!), cancellationToken))
                     {
                         return ReplyOutcome.Lost;
                     }

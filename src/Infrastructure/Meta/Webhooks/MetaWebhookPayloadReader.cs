@@ -285,6 +285,7 @@ internal sealed class MetaWebhookPayloadReader : IWebhookPayloadReader
             Text = caption,
             Caption = caption,
             MediaId = isObject ? Str(media, "id") : null,
+            MediaUrl = isObject ? Str(media, "url") : null,
             MimeType = isObject ? Str(media, "mime_type") : null,
             Sha256 = isObject ? Str(media, "sha256") : null,
             FileName = isObject ? Str(media, "filename") : null,

@@ -25,6 +25,11 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         builder.Property(m => m.IdempotencyKey).HasMaxLength(Message.MaxIdempotencyKeyLength);
         builder.Property(m => m.Template).HasConversion(JsonColumn.Converter<MessageTemplate?>());
         builder.Property(m => m.CallStatus).HasMaxLength(32);
+        builder.Property(m => m.MediaStatus).HasConversion<string>().HasMaxLength(16);
+        builder.Property(m => m.MediaKey).HasMaxLength(64);
+        builder.Property(m => m.MediaError).HasMaxLength(Message.MaxMediaErrorLength);
+        builder.Property(m => m.MediaUrl).HasMaxLength(Message.MaxMediaUrlLength);
+        builder.Property(m => m.Transcript).HasMaxLength(Message.MaxTranscriptLength);
 
         // A redelivered webhook can never store the same message twice.
         builder.HasIndex(m => new { m.WhatsAppNumberId, m.WhatsAppMessageId }).IsUnique();

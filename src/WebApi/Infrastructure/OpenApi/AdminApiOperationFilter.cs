@@ -91,6 +91,15 @@ internal sealed class AdminApiOperationFilter : IOperationFilter
                 continue;
             }
 
+            // A file download answers its bytes only; the controllers' JSON default does not apply to it.
+            if (response.Content is { } files && files.ContainsKey("application/octet-stream"))
+            {
+                foreach (var other in files.Keys.Where(k => k != "application/octet-stream").ToList())
+                {
+                    files.Remove(other);
+                }
+            }
+
             if (DefaultDescriptions.TryGetValue(status, out var text) && (string.IsNullOrEmpty(response.Description) ||
                 response.Description == ReasonPhrase(status)))
             {

@@ -74,6 +74,14 @@ namespace CleanAgent.AdminApiClient.Models
         public bool? IsForwarded { get; set; }
         /// <summary>The isVoice property</summary>
         public bool? IsVoice { get; set; }
+        /// <summary>The mediaError property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? MediaError { get; set; }
+#nullable restore
+#else
+        public string MediaError { get; set; }
+#endif
         /// <summary>The mediaId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -82,6 +90,10 @@ namespace CleanAgent.AdminApiClient.Models
 #else
         public string MediaId { get; set; }
 #endif
+        /// <summary>The mediaSizeBytes property</summary>
+        public long? MediaSizeBytes { get; set; }
+        /// <summary>The mediaStatus property</summary>
+        public global::CleanAgent.AdminApiClient.Models.MediaStatus? MediaStatus { get; set; }
         /// <summary>The mimeType property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -122,6 +134,14 @@ namespace CleanAgent.AdminApiClient.Models
 #endif
         /// <summary>The timestamp property</summary>
         public DateTimeOffset? Timestamp { get; set; }
+        /// <summary>The transcript property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Transcript { get; set; }
+#nullable restore
+#else
+        public string Transcript { get; set; }
+#endif
         /// <summary>The type property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -169,7 +189,10 @@ namespace CleanAgent.AdminApiClient.Models
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "isForwarded", n => { IsForwarded = n.GetBoolValue(); } },
                 { "isVoice", n => { IsVoice = n.GetBoolValue(); } },
+                { "mediaError", n => { MediaError = n.GetStringValue(); } },
                 { "mediaId", n => { MediaId = n.GetStringValue(); } },
+                { "mediaSizeBytes", n => { MediaSizeBytes = n.GetLongValue(); } },
+                { "mediaStatus", n => { MediaStatus = n.GetEnumValue<global::CleanAgent.AdminApiClient.Models.MediaStatus>(); } },
                 { "mimeType", n => { MimeType = n.GetStringValue(); } },
                 { "originalText", n => { OriginalText = n.GetStringValue(); } },
                 { "revokedAt", n => { RevokedAt = n.GetDateTimeOffsetValue(); } },
@@ -178,6 +201,7 @@ namespace CleanAgent.AdminApiClient.Models
                 { "statusAt", n => { StatusAt = n.GetDateTimeOffsetValue(); } },
                 { "text", n => { Text = n.GetStringValue(); } },
                 { "timestamp", n => { Timestamp = n.GetDateTimeOffsetValue(); } },
+                { "transcript", n => { Transcript = n.GetStringValue(); } },
                 { "type", n => { Type = n.GetStringValue(); } },
                 { "whatsAppMessageId", n => { WhatsAppMessageId = n.GetStringValue(); } },
             };
@@ -202,7 +226,10 @@ namespace CleanAgent.AdminApiClient.Models
             writer.WriteGuidValue("id", Id);
             writer.WriteBoolValue("isForwarded", IsForwarded);
             writer.WriteBoolValue("isVoice", IsVoice);
+            writer.WriteStringValue("mediaError", MediaError);
             writer.WriteStringValue("mediaId", MediaId);
+            writer.WriteLongValue("mediaSizeBytes", MediaSizeBytes);
+            writer.WriteEnumValue<global::CleanAgent.AdminApiClient.Models.MediaStatus>("mediaStatus", MediaStatus);
             writer.WriteStringValue("mimeType", MimeType);
             writer.WriteStringValue("originalText", OriginalText);
             writer.WriteDateTimeOffsetValue("revokedAt", RevokedAt);
@@ -211,6 +238,7 @@ namespace CleanAgent.AdminApiClient.Models
             writer.WriteDateTimeOffsetValue("statusAt", StatusAt);
             writer.WriteStringValue("text", Text);
             writer.WriteDateTimeOffsetValue("timestamp", Timestamp);
+            writer.WriteStringValue("transcript", Transcript);
             writer.WriteStringValue("type", Type);
             writer.WriteStringValue("whatsAppMessageId", WhatsAppMessageId);
         }

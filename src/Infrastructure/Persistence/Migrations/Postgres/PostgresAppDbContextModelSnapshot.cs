@@ -320,9 +320,32 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<bool>("IsVoice")
                         .HasColumnType("boolean");
 
+                    b.Property<int>("MediaAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("MediaError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<string>("MediaId")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
+
+                    b.Property<string>("MediaKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long?>("MediaSizeBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("MediaStatus")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("MediaUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
 
                     b.Property<string>("MimeType")
                         .HasMaxLength(256)
@@ -364,6 +387,10 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
 
                     b.Property<DateTime>("Timestamp")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Transcript")
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
 
                     b.Property<string>("Type")
                         .IsRequired()
@@ -560,6 +587,27 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("WhatsAppNumbers");
+                });
+
+            modelBuilder.Entity("CleanAgent.Infrastructure.Persistence.StoredMediaFile", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<byte[]>("Bytes")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("MediaFiles", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>

@@ -1,0 +1,136 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CleanAgent.Infrastructure.Audio;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace CleanAgent.WebApi.FunctionalTests.Support;
+
+/// <summary>
+/// The reply app with Meta's media endpoints and an OpenAI-compatible speech server faked at the HTTP edge, and a media
+/// store of its own (FileSystem in a temporary folder, or Database).
+/// </summary>
+public class MediaTestApp : ReplyTestApp
+{
+    protected internal MediaTestApp(TestDatabase database, string store, string speechProvider = "OpenAI", string aiProvider = "OpenAI")
+        : base(database, aiProvider)
+    {
+        Store = store;
+        Settings["Media:Store"] = store;
+        Settings["Media:RootPath"] = MediaRoot;
+        Settings["Speech:Provider"] = speechProvider;
+        Settings["Speech:Endpoint"] = Speech.Url;
+        Settings["Speech:ApiKey"] = "sk-test-speech-key";
+    }
+
+    public string Store { get; }
+
+    public string MediaRoot { get; } = Path.Combine(Path.GetTempPath(), "cleanagent-media-" + Guid.NewGuid().ToString("N")[..12]);
+
+    public WireMockServer Speech { get; } = FakeHttpServer.Start();
+
+    /// <summary>Real Ogg Opus bytes: <paramref name="seconds"/> of a 440 Hz tone, encoded with Concentus.</summary>
+    public static byte[] VoiceNote(double seconds = 1.5)
+    {
+        var pcm = new short[(int)(16000 * seconds)];
+        for (var i = 0; i < pcm.Length; i++)
+        {
+            pcm[i] = (short)(8000 * Math.Sin(2 * Math.PI * 440 * i / 16000));
+        }
+
+        return OggOpus.Encode(pcm, 16000);
+    }
+
+    /// <summary>Meta's media endpoint knows <paramref name="mediaId"/>: it points at a url on the same fake that serves <paramref name="bytes"/>.</summary>
+    public void ServeMedia(string mediaId, byte[] bytes, string mimeType, string? sha256Hex = null, long? fileSize = null, string version = "v24.0")
+    {
+        Graph.Given(Request.Create().WithPath($"/{version}/{mediaId}").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(MediaInfo(mediaId, $"/files/{mediaId}", mimeType, sha256Hex ?? Sha256Hex(bytes), fileSize ?? bytes.Length)));
+        Graph.Given(Request.Create().WithPath($"/files/{mediaId}").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", mimeType).WithBody(bytes));
+    }
+
+    public string MediaInfo(string mediaId, string path, string mimeType, string sha256Hex, long fileSize) => JsonSerializer.Serialize(new
+    {
+        url = Graph.Url + path,
+        mime_type = mimeType,
+        sha256 = sha256Hex,
+        file_size = fileSize,
+        id = mediaId,
+        messaging_product = "whatsapp",
+    });
+
+    public static string Sha256Hex(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    /// <summary>The speech server transcribes every file as <paramref name="text"/>.</summary>
+    public void SpeechTranscribes(string text)
+    {
+        Speech.Reset();
+        Speech.Given(Request.Create().WithPath("/v1/audio/transcriptions").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(JsonSerializer.Serialize(new { text })));
+    }
+
+    /// <summary>The requests to Meta's media endpoints and file urls (GETs), in order.</summary>
+    public IReadOnlyList<string> MediaRequests() => Graph.LogEntries
+        .Where(e => e.RequestMessage.Method == "GET")
+        .OrderBy(e => e.RequestMessage.DateTime)
+        .Select(e => e.RequestMessage.Path)
+        .ToList();
+
+    /// <summary>A media message's webhook as Meta sends it (stamped now), with <paramref name="media"/> as the type's object.</summary>
+    public static string MediaWebhook(string phoneNumberId, string from, string wamid, string type, JsonObject media) =>
+        new JsonObject
+        {
+            ["object"] = "whatsapp_business_account",
+            ["entry"] = new JsonArray(new JsonObject
+            {
+                ["id"] = "102290129340398",
+                ["changes"] = new JsonArray(new JsonObject
+                {
+                    ["field"] = "messages",
+                    ["value"] = new JsonObject
+                    {
+                        ["messaging_product"] = "whatsapp",
+                        ["metadata"] = new JsonObject { ["display_phone_number"] = "16505553333", ["phone_number_id"] = phoneNumberId },
+                        ["contacts"] = new JsonArray(new JsonObject { ["profile"] = new JsonObject { ["name"] = "Ana" }, ["wa_id"] = from }),
+                        ["messages"] = new JsonArray(new JsonObject
+                        {
+                            ["from"] = from,
+                            ["id"] = wamid,
+                            ["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                            ["type"] = type,
+                            [type] = media,
+                        }),
+                    },
+                }),
+            }),
+        }.ToJsonString();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Speech.Stop();
+        if (Directory.Exists(MediaRoot))
+        {
+            Directory.Delete(MediaRoot, recursive: true);
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}
+
+public sealed class SqliteFileSystemMediaApp() : MediaTestApp(TestDatabase.Sqlite, "FileSystem");
+
+public sealed class SqliteDatabaseMediaApp() : MediaTestApp(TestDatabase.Sqlite, "Database");
+
+public sealed class PostgresFileSystemMediaApp() : MediaTestApp(TestDatabase.PostgreSql, "FileSystem");
+
+public sealed class PostgresDatabaseMediaApp() : MediaTestApp(TestDatabase.PostgreSql, "Database");
+
+/// <summary>No speech endpoint (<c>Speech:Provider=None</c>, the default), with the LLM faked.</summary>
+public sealed class SqliteNoSpeechApp() : MediaTestApp(TestDatabase.Sqlite, "FileSystem", speechProvider: "None");
+
+/// <summary>No speech endpoint and the offline responder.</summary>
+public sealed class SqliteOfflineNoSpeechApp() : MediaTestApp(TestDatabase.Sqlite, "FileSystem", speechProvider: "None", aiProvider: "Offline");
