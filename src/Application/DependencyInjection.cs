@@ -11,6 +11,7 @@ public static class DependencyInjection
         services.AddValidatorsFromAssemblyContaining(typeof(DependencyInjection), includeInternalTypes: true);
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<Replies.GenerateReply.ReplyPrompt>();
+        services.AddScoped<Replies.ReplyReferences>();
         return services;
     }
 }

@@ -59,7 +59,10 @@ public static class DependencyInjection
         services.AddSingleton<IWebhookPayloadReader, MetaWebhookPayloadReader>();
         services.AddSingleton<IWebhookSignatureVerifier, HmacWebhookSignatureVerifier>();
         services.AddSingleton<INumberDirectory, CachedNumberDirectory>();
+        services.AddScoped<ChangeTrackedWebhookDeliveryWriter>();
         services.AddScoped<IWebhookDeliveryWriter, WebhookDeliveryWriter>();
+        // Every options class is bound here, next to what uses it; the Meta section feeds two (webhook and sending).
+        services.Configure<WebhookOptions>(configuration.GetSection(Meta.MetaOptions.SectionName));
         services.AddSingleton<BatchingWebhookDeliveryQueue>();
         services.AddSingleton<IWebhookDeliveryQueue>(sp => sp.GetRequiredService<BatchingWebhookDeliveryQueue>());
         services.AddHostedService(sp => sp.GetRequiredService<BatchingWebhookDeliveryQueue>());

@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 using CleanAgent.Application.Agents.CreateAgent;
 using CleanAgent.Application.Common.Behaviors;
 using CleanAgent.Application.Common.Interfaces;
-using CleanAgent.Application.Webhooks;
 using CleanAgent.WebApi.Dashboard;
 using CleanAgent.WebApi.Infrastructure;
 using CleanAgent.WebApi.Infrastructure.OpenApi;
@@ -35,7 +34,6 @@ internal static class DependencyInjection
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddHttpContextAccessor();
         services.AddScoped<IPublicUrls, PublicUrls>();
-        services.Configure<WebhookOptions>(configuration.GetSection("Meta"));
         services.AddWebhookRateLimits(configuration);
 
         // Read now, not inside the options lambda: a missing key must stop start-up, not fail the first request.

@@ -92,7 +92,8 @@ public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> opti
         }
     }
 
-    private SemaphoreSlim WriteGate() => WriteGates.GetOrAdd(Database.GetConnectionString() ?? string.Empty, _ => new SemaphoreSlim(1, 1));
+    /// <summary>The queue of this process's writers to the database (the set-based webhook store takes it for its transaction).</summary>
+    internal SemaphoreSlim WriteGate() => WriteGates.GetOrAdd(Database.GetConnectionString() ?? string.Empty, _ => new SemaphoreSlim(1, 1));
 }
 
 public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options) : AppDbContext(options);

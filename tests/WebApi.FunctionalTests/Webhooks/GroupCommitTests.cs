@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -104,7 +105,7 @@ public abstract class GroupCommitTests<TApp>(TApp app) : DatabaseTest<TApp>(app)
         var together = await Record.ExceptionAsync(() => StoreTogetherAsync([goodDelivery, badDelivery]));
         var responses = await Task.WhenAll(good.Take(6).Append(bad).Concat(good.Skip(6)).Select(json => client.PostWebhookAsync(json)));
 
-        Assert.IsType<DbUpdateException>(together);
+        Assert.True(together is DbUpdateException or DbException, together?.ToString());
         Assert.Equal(HttpStatusCode.InternalServerError, responses[6].StatusCode);
         Assert.All(responses.Where((_, i) => i != 6), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(13, await App.WithDbAsync(db => db.Messages.CountAsync()));

@@ -15,14 +15,13 @@ namespace CleanAgent.Application.Replies.DecideReply;
 public sealed record DecideReplyCommand(Guid ConversationId, Guid Owner, TimeSpan BurstWaited) : ICommand<ReplyDecision>, IBackgroundCommand;
 
 internal sealed partial class DecideReplyCommandHandler(
-    IApplicationDbContext db, IOptionsSnapshot<ReplyOptions> options, TimeProvider time, ILogger<DecideReplyCommandHandler> logger)
+    IApplicationDbContext db, ReplyReferences references, IOptionsSnapshot<ReplyOptions> options, TimeProvider time, ILogger<DecideReplyCommandHandler> logger)
     : ICommandHandler<DecideReplyCommand, ReplyDecision>
 {
     public async ValueTask<ReplyDecision> Handle(DecideReplyCommand command, CancellationToken cancellationToken)
     {
-        db.DiscardChanges();
         var id = command.ConversationId;
-        var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        var conversation = await references.ConversationAsync(id, cancellationToken);
         if (conversation is null)
         {
             return ReplyDecision.Done;
@@ -33,7 +32,7 @@ internal sealed partial class DecideReplyCommandHandler(
             return ReplyDecision.Lost;
         }
 
-        // Read after the conversation: a message committed later also bumps its version, so a save below would fail.
+        // Read after the conversation: a message committed since also bumps its version, so a save below fails and is redone.
         var open = await db.Messages
             .Where(m => m.ConversationId == id
                 && ((m.Direction == MessageDirection.Outbound && m.Status == MessageStatus.Pending)
@@ -50,10 +49,10 @@ internal sealed partial class DecideReplyCommandHandler(
             return await FinishAsync(conversation, [], null, null, cancellationToken);
         }
 
-        var number = await db.WhatsAppNumbers.AsNoTracking().FirstAsync(n => n.Id == conversation.WhatsAppNumberId, cancellationToken);
+        var number = await references.NumberAsync(conversation.WhatsAppNumberId, cancellationToken);
         var agentId = number.AgentId ?? options.Value.DefaultAgentId;
         var now = time.GetUtcNow().UtcDateTime;
-        var agentFound = agentId is not null && await db.Agents.AnyAsync(a => a.Id == agentId, cancellationToken);
+        var agentFound = agentId is not null && await references.AgentAsync(agentId.Value, cancellationToken) is not null;
         var nobody = NobodyAnswers(number, agentFound, conversation, now);
         if (nobody is not null)
         {

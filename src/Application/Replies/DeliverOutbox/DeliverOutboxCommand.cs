@@ -16,9 +16,9 @@ public sealed record DeliverOutboxCommand(Guid ConversationId, Guid Owner) : ICo
 
 internal sealed partial class DeliverOutboxCommandHandler(
     IApplicationDbContext db,
+    ReplyReferences references,
     IWhatsAppSender sender,
     ISendPacer pacer,
-    ISecretProtector protector,
     IOptions<ReplyOptions> options,
     TimeProvider time,
     ILogger<DeliverOutboxCommandHandler> logger) : ICommandHandler<DeliverOutboxCommand, DeliveryResult>
@@ -30,9 +30,13 @@ internal sealed partial class DeliverOutboxCommandHandler(
 
     public async ValueTask<DeliveryResult> Handle(DeliverOutboxCommand command, CancellationToken cancellationToken)
     {
-        db.DiscardChanges();
-        var conversation = await db.Conversations.FirstAsync(c => c.Id == command.ConversationId, cancellationToken);
-        var number = await db.WhatsAppNumbers.AsNoTracking().FirstAsync(n => n.Id == conversation.WhatsAppNumberId, cancellationToken);
+        var conversation = await references.ConversationAsync(command.ConversationId, cancellationToken);
+        if (conversation is null)
+        {
+            return DeliveryResult.Lost;
+        }
+
+        var number = await references.NumberAsync(conversation.WhatsAppNumberId, cancellationToken);
         var outbox = await db.Messages
             .Where(m => m.ConversationId == conversation.Id && m.Direction == MessageDirection.Outbound && m.Status == MessageStatus.Pending)
             .OrderBy(m => m.CreatedAt).ThenBy(m => m.Id)
@@ -42,7 +46,7 @@ internal sealed partial class DeliverOutboxCommandHandler(
             return DeliveryResult.MoreToDo;
         }
 
-        var from = number.ToSender(protector);
+        var from = await references.SenderAsync(number.Id, cancellationToken);
         foreach (var message in outbox)
         {
             if (!conversation.HoldsLease(command.Owner, Now))

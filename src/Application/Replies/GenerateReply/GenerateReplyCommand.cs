@@ -1,7 +1,6 @@
 using CleanAgent.Application.Common.Interfaces;
 using CleanAgent.Domain.Conversations;
 using Mediator;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace CleanAgent.Application.Replies.GenerateReply;
@@ -16,10 +15,10 @@ public sealed record GenerateReplyCommand(Guid ConversationId, Guid Owner, Guid 
 
 internal sealed class GenerateReplyCommandHandler(
     IApplicationDbContext db,
+    ReplyReferences references,
     ReplyPrompt prompt,
     IReplyGenerator generator,
     IWhatsAppSender sender,
-    ISecretProtector protector,
     IOptions<ReplyOptions> options,
     TimeProvider time) : ICommandHandler<GenerateReplyCommand, bool>
 {
@@ -27,19 +26,22 @@ internal sealed class GenerateReplyCommandHandler(
 
     public async ValueTask<bool> Handle(GenerateReplyCommand command, CancellationToken cancellationToken)
     {
-        db.DiscardChanges();
-        var conversation = await db.Conversations.FirstAsync(c => c.Id == command.ConversationId, cancellationToken);
-        var agent = await db.Agents.AsNoTracking().FirstAsync(a => a.Id == command.AgentId, cancellationToken);
-        var number = await db.WhatsAppNumbers.AsNoTracking().FirstAsync(n => n.Id == conversation.WhatsAppNumberId, cancellationToken);
-        var unanswered = await db.Messages.Where(m => command.MessageIds.Contains(m.Id) && m.AnsweredAt == null)
-            .OrderBy(m => m.Timestamp).ThenBy(m => m.Id).ToListAsync(cancellationToken);
+        var conversation = await references.ConversationAsync(command.ConversationId, cancellationToken);
+        var agent = await references.AgentAsync(command.AgentId, cancellationToken);
+        if (conversation is null || agent is null)
+        {
+            return false;
+        }
+
+        var unanswered = (await references.MessagesAsync(command.MessageIds, cancellationToken))
+            .Where(m => m.AnsweredAt == null).OrderBy(m => m.Timestamp).ThenBy(m => m.Id).ToList();
         if (unanswered.Count == 0 || !await KeepLeaseAsync(conversation, command.Owner, cancellationToken))
         {
             return unanswered.Count == 0;
         }
 
         // The read receipt and typing indicator go out while the model writes (best effort).
-        var reading = sender.MarkReadAsync(number.ToSender(protector), unanswered[^1].WhatsAppMessageId!, cancellationToken);
+        var reading = sender.MarkReadAsync(await references.SenderAsync(conversation.WhatsAppNumberId, cancellationToken), unanswered[^1].WhatsAppMessageId!, cancellationToken);
         string answer;
         try
         {

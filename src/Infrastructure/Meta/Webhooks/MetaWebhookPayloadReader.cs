@@ -15,6 +15,14 @@ internal sealed class MetaWebhookPayloadReader : IWebhookPayloadReader
 {
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
 
+    // The columns' lengths (Persistence/Configurations); a test holds them equal to the model's.
+    internal const int MaxTypeLength = 64;
+    internal const int MaxIdLength = 256;
+    internal const int MaxFileNameLength = 512;
+    internal const int MaxErrorCodeLength = 32;
+    internal const int MaxErrorTitleLength = 1000;
+    internal const int MaxNameLength = 256;
+
     public WebhookPayload Read(ReadOnlyMemory<byte> body)
     {
         // JSON text is UTF-8 (RFC 8259); bytes that are not would otherwise surface as a failure deep inside a string read.
@@ -172,7 +180,7 @@ internal sealed class MetaWebhookPayloadReader : IWebhookPayloadReader
     private static WebhookContact ReadContact(JsonElement contact)
     {
         var profile = contact.TryGetProperty("profile", out var p) ? p : default;
-        return new WebhookContact(Str(contact, "wa_id"), Str(contact, "user_id"), Str(profile, "name") ?? Str(profile, "username"))
+        return new WebhookContact(Str(contact, "wa_id"), Str(contact, "user_id"), Clip(Str(profile, "name") ?? Str(profile, "username"), MaxNameLength))
         {
             Username = Str(profile, "username"),
             ParentUserId = Str(contact, "parent_user_id"),
@@ -187,8 +195,8 @@ internal sealed class MetaWebhookPayloadReader : IWebhookPayloadReader
             Str(status, "status") ?? string.Empty,
             Timestamp(status),
             Str(status, "recipient_id") ?? Str(status, "recipient_user_id"),
-            error is { } e ? Str(e, "code") : null,
-            error is { } e2 ? ErrorTitle(e2) : null);
+            error is { } e ? Clip(Str(e, "code"), MaxErrorCodeLength) : null,
+            error is { } e2 ? Clip(ErrorTitle(e2), MaxErrorTitleLength) : null);
     }
 
     private static WebhookMessage ReadMessage(JsonElement message)
@@ -232,6 +240,7 @@ internal sealed class MetaWebhookPayloadReader : IWebhookPayloadReader
             content = content with { ErrorCode = Str(e, "code"), ErrorTitle = ErrorTitle(e) };
         }
 
+        content = Fit(content);
         return new WebhookMessage(Str(message, "id"), Str(message, "from"), Str(message, "from_user_id"), Timestamp(message), content)
         {
             RefersTo = type is "edit" or "revoke" ? content.ContextMessageId : null,
@@ -362,6 +371,27 @@ internal sealed class MetaWebhookPayloadReader : IWebhookPayloadReader
 
         return builder.ToString();
     }
+
+    /// <summary>
+    /// Clips what a message carries to its column (PostgreSQL and SQL Server refuse a longer value, and a refused delivery
+    /// would fail on every redelivery with its good messages). The ids a message is stored and found by (wamid, sender)
+    /// are not clipped: a message whose own id is too long is skipped, a sender too long for a key gets the placeholder
+    /// customer (<see cref="Conversation.UnidentifiedCustomerKey"/>).
+    /// </summary>
+    private static InboundContent Fit(InboundContent content) =>
+        content with
+        {
+            Type = Clip(content.Type, MaxTypeLength)!,
+            MediaId = Clip(content.MediaId, MaxIdLength),
+            MimeType = Clip(content.MimeType, MaxIdLength),
+            Sha256 = Clip(content.Sha256, MaxIdLength),
+            FileName = Clip(content.FileName, MaxFileNameLength),
+            ContextMessageId = Clip(content.ContextMessageId, Message.MaxWhatsAppMessageIdLength),
+            ErrorCode = Clip(content.ErrorCode, MaxErrorCodeLength),
+            ErrorTitle = Clip(content.ErrorTitle, MaxErrorTitleLength),
+        };
+
+    private static string? Clip(string? value, int maxLength) => value is null || value.Length <= maxLength ? value : value[..maxLength];
 
     private static string? ErrorTitle(JsonElement error) => Str(error, "title") ?? Str(error, "message");
 
