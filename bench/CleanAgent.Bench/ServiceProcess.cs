@@ -10,7 +10,7 @@ namespace CleanAgent.Bench;
 /// <summary>The real CleanAgent WebApi, started as a child process on 127.0.0.1 with its configuration in the environment.</summary>
 internal sealed class ServiceProcess : IAsyncDisposable
 {
-    public const string AdminKey = "bench-admin-key-4b1d9c0e7a";
+    public const string AdminKey = "bench-admin-key-4b1d9c0e7a-0123456789abcdef";
 
     private readonly Process _process;
     private readonly StreamWriter _log;
@@ -76,6 +76,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["Admin__ApiKeys__0"] = AdminKey;
+        start.Environment["DataProtection__KeyEncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft"] = "Warning";
         start.Environment["Logging__LogLevel__Hangfire"] = "Warning";

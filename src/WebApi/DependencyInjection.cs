@@ -23,16 +23,23 @@ internal static class DependencyInjection
         });
 
         services.AddControllers()
-            .AddJsonOptions(o => o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
+            .AddJsonOptions(o =>
+            {
+                o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter());
+                o.AllowInputFormatterExceptionMessages = false; // the serializer's messages name CLR types
+            })
             .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = InvalidModelStateProblem.Create);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsSetup.Customize);
         services.AddSingleton<Microsoft.AspNetCore.Mvc.Infrastructure.IClientErrorFactory, ClientErrorProblem.Factory>();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddHttpContextAccessor();
         services.AddScoped<IPublicUrls, PublicUrls>();
+        services.AddWebhookRateLimits(configuration);
 
         // Read now, not inside the options lambda: a missing key must stop start-up, not fail the first request.
         var apiKeys = ReadApiKeys(configuration, environment);
+        RequireKeyEncryption(configuration, environment);
+        services.AddHostedService<UnencryptedKeyRingWarning>();
         services.Configure<ApiKeyOptions>(o => o.ApiKeys.AddRange(apiKeys));
         // Two kinds of people: operators sign in to the dashboard (cookie, the default scheme, so pages challenge with a
         // redirect to /login); integrations call /api/* with X-Api-Key, and the controllers ask for that scheme only.
@@ -52,6 +59,27 @@ internal static class DependencyInjection
         return services;
     }
 
+    /// <summary>Admin keys are bearer secrets typed by people: outside Development, long enough not to be guessed.</summary>
+    public const int MinApiKeyLength = 32;
+
+    /// <summary>
+    /// Outside Development the key ring must be encrypted with <c>DataProtection:KeyEncryptionKey</c>: it sits in the
+    /// database beside the secrets it protects, so a copy of the database would otherwise decrypt them all.
+    /// </summary>
+    private static void RequireKeyEncryption(IConfiguration configuration, IHostEnvironment environment)
+    {
+        if (environment.IsDevelopment() || !string.IsNullOrWhiteSpace(configuration["DataProtection:KeyEncryptionKey"]) ||
+            configuration.GetValue<bool>("DataProtection:AllowUnencryptedKeyRing"))
+        {
+            return;
+        }
+
+        throw new InvalidOperationException(
+            "DataProtection:KeyEncryptionKey is not set: the key ring that encrypts app secrets and access tokens would be stored unencrypted " +
+            "beside them. Set DataProtection__KeyEncryptionKey=$(openssl rand -base64 32) and keep it outside the database, or set " +
+            "DataProtection:AllowUnencryptedKeyRing=true to accept the risk.");
+    }
+
     private static List<string> ReadApiKeys(IConfiguration configuration, IHostEnvironment environment)
     {
         var section = configuration.GetSection("Admin:ApiKeys");
@@ -59,6 +87,12 @@ internal static class DependencyInjection
         if (keys.Count == 0 && !string.IsNullOrWhiteSpace(section.Value))
         {
             keys.AddRange(section.Value.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+
+        if (!environment.IsDevelopment() && keys.FirstOrDefault(k => k.Length < MinApiKeyLength) is { } weak)
+        {
+            throw new InvalidOperationException(
+                $"An admin API key in Admin:ApiKeys has {weak.Length} characters; outside Development each must have at least {MinApiKeyLength} (openssl rand -hex 24).");
         }
 
         if (keys.Count == 0)

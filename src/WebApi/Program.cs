@@ -25,9 +25,11 @@ var app = builder.Build();
 await app.Services.MigrateDatabaseAsync();
 await app.Services.SeedOperatorsAsync(app.Configuration, app.Environment);
 
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAdminApiDocument();
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
@@ -35,6 +37,7 @@ app.UseHangfireDashboard("/hangfire", new DashboardOptions
 {
     AsyncAuthorization = [new HangfireDashboardAuthorization()],
     DashboardTitle = "CleanAgent reply jobs",
+    IgnoreAntiforgeryToken = false,
 });
 app.MapHealthChecks("/health");
 app.MapStaticAssets();

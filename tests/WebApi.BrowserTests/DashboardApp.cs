@@ -34,7 +34,8 @@ public sealed class DashboardApp : IAsyncLifetime
         {
             b.UseEnvironment("Production");
             b.UseSetting("ConnectionStrings:CleanAgent", $"Data Source={_database}");
-            b.UseSetting("Admin:ApiKeys:0", "browser-test-admin-key");
+            b.UseSetting("Admin:ApiKeys:0", "browser-test-admin-key-0123456789abcdef");
+            b.UseSetting("DataProtection:KeyEncryptionKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
             b.UseSetting("Admin:Email", OperatorEmail);
             b.UseSetting("Admin:Password", OperatorPassword);
             b.UseSetting("Meta:VerifyToken", "browser-verify-token");

@@ -24,7 +24,8 @@ public sealed class ContractApp : WebApplicationFactory<Program>
         builder.UseEnvironment("Production");
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("ConnectionStrings:CleanAgent", $"Data Source={_path};Pooling=False");
-        builder.UseSetting("Admin:ApiKeys:0", "contract-test-admin-key");
+        builder.UseSetting("Admin:ApiKeys:0", "contract-test-admin-key-0123456789abcdef");
+        builder.UseSetting("DataProtection:KeyEncryptionKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -26,6 +26,17 @@ public interface IWhatsAppNumberFields
 
 internal static class WhatsAppNumberRules
 {
+    /// <summary>Digits only, to the very end: <c>$</c> would also accept a trailing newline.</summary>
+    private const string Digits = "^[0-9]+\\z";
+
+    /// <summary>An explicit list: <c>Enum.TryParse</c> also takes "Active, Inactive" (flags) and numbers.</summary>
+    private static NumberStatus? ParseStatus(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "active" => NumberStatus.Active,
+        "inactive" => NumberStatus.Inactive,
+        _ => null,
+    };
+
     public static void AddNumberRules<T>(this AbstractValidator<T> validator, IApplicationDbContext db, TimeProvider time)
         where T : IWhatsAppNumberFields
     {
@@ -35,22 +46,22 @@ internal static class WhatsAppNumberRules
             .WithName("Phone number").OverridePropertyName("phoneNumber");
         validator.RuleFor(x => x.DisplayName).NotEmpty().MaximumLength(200).WithName("Display name").OverridePropertyName("displayName");
         validator.RuleFor(x => x.PhoneNumberId).NotEmpty().MaximumLength(32)
-            .Matches("^[0-9]+$").WithMessage("Phone Number ID is the numeric id from WhatsApp → Getting Started, e.g. 123456789012345.")
+            .Matches(Digits).WithMessage("Phone Number ID is the numeric id from WhatsApp → Getting Started, e.g. 123456789012345.")
             .WithName("Phone Number ID").OverridePropertyName("phoneNumberId");
         validator.RuleFor(x => x.BusinessId).MaximumLength(32)
-            .Matches("^[0-9]+$").When(x => !string.IsNullOrEmpty(x.BusinessId))
+            .Matches(Digits).When(x => !string.IsNullOrEmpty(x.BusinessId))
             .WithMessage("Business ID is the numeric id from Business Settings.")
             .WithName("Business ID").OverridePropertyName("businessId");
         validator.RuleFor(x => x.WabaId).MaximumLength(32)
-            .Matches("^[0-9]+$").When(x => !string.IsNullOrEmpty(x.WabaId))
+            .Matches(Digits).When(x => !string.IsNullOrEmpty(x.WabaId))
             .WithMessage("WhatsApp Business Account ID is the numeric id from WhatsApp → API Setup, e.g. 102290129340398.")
             .WithName("WhatsApp Business Account ID").OverridePropertyName("wabaId");
         validator.RuleFor(x => x.AppId).MaximumLength(32)
-            .Matches("^[0-9]+$").When(x => !string.IsNullOrEmpty(x.AppId))
+            .Matches(Digits).When(x => !string.IsNullOrEmpty(x.AppId))
             .WithMessage("App ID is the numeric id from Settings → Basic.")
             .WithName("App ID").OverridePropertyName("appId");
         validator.RuleFor(x => x.Status)
-            .Must(s => s is null || Enum.TryParse<NumberStatus>(s, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(s, out _))
+            .Must(s => s is null || ParseStatus(s) is not null)
             .WithMessage("Status must be 'Active' or 'Inactive'.")
             .WithName("Status").OverridePropertyName("status");
         validator.RuleFor(x => x.GraphApiVersion)
@@ -74,7 +85,7 @@ internal static class WhatsAppNumberRules
         Domain.Common.PhoneNumber.Parse(fields.PhoneNumber),
         fields.DisplayName!,
         fields.PhoneNumberId!,
-        fields.Status is null ? NumberStatus.Active : Enum.Parse<NumberStatus>(fields.Status, ignoreCase: true),
+        fields.Status is null ? NumberStatus.Active : ParseStatus(fields.Status) ?? throw new ArgumentException("Unknown status.", nameof(fields)),
         fields.AgentId,
         fields.AppId,
         fields.BusinessId,

@@ -4,6 +4,7 @@ using CleanAgent.WebApi.Infrastructure;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace CleanAgent.WebApi.Controllers;
 
@@ -12,7 +13,7 @@ namespace CleanAgent.WebApi.Controllers;
 [AllowAnonymous]
 [Route("api/meta-webhook")]
 [Tags("Meta webhook")]
-public sealed class MetaWebhookController(ISender sender) : ControllerBase
+public sealed class MetaWebhookController(ISender sender, IOptions<WebhookIntakeLimits> limits) : ControllerBase
 {
     /// <summary>Meta documents 3 MB as the largest webhook body.</summary>
     public const int MaxBodyBytes = 3 * 1024 * 1024;
@@ -48,7 +49,9 @@ public sealed class MetaWebhookController(ISender sender) : ControllerBase
     /// <response code="200">Stored (or ignored): what the delivery held.</response>
     /// <response code="400">The body is not a WhatsApp webhook payload.</response>
     /// <response code="401">The signature is missing or wrong; nothing is stored.</response>
+    /// <response code="408">The body did not arrive within <c>Meta:WebhookBodyTimeoutSeconds</c>.</response>
     /// <response code="413">The body is larger than 3 MB, the most Meta sends.</response>
+    /// <response code="503">Too many bodies are being received at once (<c>Meta:WebhookMaxConcurrentBodies</c>); try again after <c>Retry-After</c> seconds.</response>
     [HttpPost(Name = "ReceiveMetaWebhook")]
     [RawBody]
     [RequestSizeLimit(MaxBodyBytes)]
@@ -56,48 +59,48 @@ public sealed class MetaWebhookController(ISender sender) : ControllerBase
     [ProducesResponseType<WebhookReceipt>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status408RequestTimeout)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable)]
     public async Task<WebhookReceipt> Receive([FromHeader(Name = "X-Hub-Signature-256")] string? signature, CancellationToken cancellationToken)
     {
-        var body = await ReadBodyAsync(cancellationToken);
-        return await sender.Send(new ReceiveMetaWebhookCommand(body, signature), cancellationToken);
+        using var body = await ReadBodyAsync(cancellationToken);
+        return await sender.Send(new ReceiveMetaWebhookCommand(body.Memory, signature), cancellationToken);
     }
 
-    /// <summary>The raw bytes exactly as sent (the signature covers them), refused past the limit without reading further.</summary>
-    private async Task<ReadOnlyMemory<byte>> ReadBodyAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The raw bytes exactly as sent (the signature covers them), refused past the limit without reading further, and
+    /// within one deadline for the whole body.
+    /// </summary>
+    private async Task<PooledRequestBody> ReadBodyAsync(CancellationToken cancellationToken)
     {
         if (Request.ContentLength > MaxBodyBytes)
         {
             throw TooLarge();
         }
 
-        if (Request.ContentLength is { } length)
+        var body = new PooledRequestBody();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(limits.Value.WebhookBodyTimeoutSeconds));
+        try
         {
-            var exact = new byte[length];
-            await Request.Body.ReadExactlyAsync(exact, cancellationToken);
-            return exact;
-        }
-
-        var buffer = new byte[16 * 1024];
-        var total = 0;
-        while (true)
-        {
-            if (total == buffer.Length)
-            {
-                Array.Resize(ref buffer, Math.Min(buffer.Length * 2, MaxBodyBytes + 1));
-            }
-
-            var read = await Request.Body.ReadAsync(buffer.AsMemory(total), cancellationToken);
-            if (read == 0)
-            {
-                return buffer.AsMemory(0, total);
-            }
-
-            total += read;
-            if (total > MaxBodyBytes)
+            if (!await body.ReadAsync(Request.Body, MaxBodyBytes, deadline.Token))
             {
                 throw TooLarge();
             }
+
+            return body;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            body.Dispose();
+            throw new BadHttpRequestException(
+                $"The body did not arrive within {limits.Value.WebhookBodyTimeoutSeconds} s.", StatusCodes.Status408RequestTimeout);
+        }
+        catch
+        {
+            body.Dispose();
+            throw;
         }
     }
 

@@ -1,29 +1,19 @@
-using System.Net;
 using Hangfire.Dashboard;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 
 namespace CleanAgent.WebApi.Infrastructure;
 
-/// <summary>The dashboard is open from the machine itself; from elsewhere it needs a signed-in operator or an admin key.</summary>
+/// <summary>
+/// The reply-jobs dashboard is the operators' like the rest of the dashboard: a signed-in operator, never decided by the
+/// client's address (a same-host proxy or tunnel makes every client look local, and a forwarded header can claim to be
+/// 127.0.0.1). Its POST actions keep Hangfire's antiforgery check.
+/// </summary>
 internal sealed class HangfireDashboardAuthorization : IDashboardAsyncAuthorizationFilter
 {
     public async Task<bool> AuthorizeAsync(DashboardContext context)
     {
-        var http = context.GetHttpContext();
-        var remote = http.Connection.RemoteIpAddress;
-        if (remote is not null && IPAddress.IsLoopback(remote) && !http.Request.Headers.ContainsKey("X-Forwarded-For"))
-        {
-            return true;
-        }
-
-        var operatorCookie = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
-        if (operatorCookie.Succeeded)
-        {
-            return true;
-        }
-
-        var result = await http.AuthenticateAsync(ApiKeyAuthenticationHandler.SchemeName);
-        return result.Succeeded;
+        var operatorCookie = await context.GetHttpContext().AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        return operatorCookie.Succeeded;
     }
 }

@@ -39,6 +39,10 @@ internal sealed class InvalidModelStateProblem(ValidationProblemDetails problem)
         return string.IsNullOrEmpty(name) || char.IsLower(name[0]) ? name : char.ToLowerInvariant(name[0]) + name[1..];
     }
 
+    /// <summary>The binder's own words, unless they name .NET types (<c>System.Nullable`1[System.Guid]</c>): those are ours, not the client's.</summary>
     private static string Message(ModelError error) =>
-        string.IsNullOrEmpty(error.ErrorMessage) ? "The value could not be read." : error.ErrorMessage;
+        string.IsNullOrEmpty(error.ErrorMessage) || error.ErrorMessage.Contains("System.", StringComparison.Ordinal) ||
+        error.ErrorMessage.Contains("CleanAgent.", StringComparison.Ordinal)
+            ? "The value could not be read; check its type and format."
+            : error.ErrorMessage;
 }

@@ -27,9 +27,26 @@ internal sealed class KnowledgeUploadSizeLimitAttribute : Attribute, IAsyncResou
         // "body too large" into a 400 model error; from here it reaches the exception handler as 413.
         if (http.Request.HasFormContentType)
         {
-            await http.Request.ReadFormAsync(http.RequestAborted);
+            await ReadFormAsync(http);
         }
 
         await next();
+    }
+
+    /// <summary>A malformed form (no closing boundary, too many parts, a huge part header) is the sender's mistake: 400.</summary>
+    private static async Task ReadFormAsync(HttpContext http)
+    {
+        try
+        {
+            await http.Request.ReadFormAsync(http.RequestAborted);
+        }
+        catch (BadHttpRequestException)
+        {
+            throw; // the server's own verdict (413 past the size limit) stands
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException && !http.RequestAborted.IsCancellationRequested)
+        {
+            throw new BadHttpRequestException($"The multipart body could not be read: {ex.Message}", StatusCodes.Status400BadRequest, ex);
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CleanAgent.Application.Common.Exceptions;
+using CleanAgent.Application.Common.Logging;
 using CleanAgent.Application.Webhooks;
 using CleanAgent.Domain.Common;
 using FluentValidation;
@@ -44,7 +45,12 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
             BadHttpRequestException badRequest => new ProblemDetails
             {
                 Status = badRequest.StatusCode,
-                Title = badRequest.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request",
+                Title = badRequest.StatusCode switch
+                {
+                    StatusCodes.Status413PayloadTooLarge => "Request body too large",
+                    StatusCodes.Status408RequestTimeout => "Request body too slow",
+                    _ => "Bad request",
+                },
                 Detail = badRequest.Message,
             },
             InvalidWebhookPayloadException invalid => new ProblemDetails
@@ -61,10 +67,22 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
         };
 
         httpContext.Response.StatusCode = details.Status ?? StatusCodes.Status500InternalServerError;
+        if (httpContext.Response.StatusCode == StatusCodes.Status408RequestTimeout)
+        {
+            // The rest of a body that came too slowly is not waited for: the connection is closed after the answer.
+            httpContext.Response.Headers.Connection = "close";
+        }
+
         if (httpContext.Response.StatusCode >= StatusCodes.Status500InternalServerError)
         {
             // The middleware does not log an exception a handler took; the 500's detail promises it was.
-            LogUnexpected(logger, httpContext.Request.Method, httpContext.Request.Path, exception);
+            LogUnexpected(logger, httpContext.Request.Method, LogValue.Clip(httpContext.Request.Path.Value, 120), exception);
+        }
+        else
+        {
+            // The caller's mistake, not ours: one short line, no stack, nothing of the payload but a clipped message.
+            LogClientError(logger, httpContext.Request.Method, LogValue.Clip(httpContext.Request.Path.Value, 120), httpContext.Response.StatusCode,
+                exception.GetType().Name, LogValue.Clip(exception.Message, 160));
         }
 
         return await problems.TryWriteAsync(new ProblemDetailsContext
@@ -77,6 +95,9 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected error answering {Method} {Path}")]
     private static partial void LogUnexpected(ILogger logger, string method, string path, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Method} {Path} answered {Status}: {ExceptionType}: {Reason}")]
+    private static partial void LogClientError(ILogger logger, string method, string path, int status, string exceptionType, string reason);
 
     private static string CamelCase(string name) =>
         string.IsNullOrEmpty(name) || char.IsLower(name[0]) ? name : char.ToLowerInvariant(name[0]) + name[1..];

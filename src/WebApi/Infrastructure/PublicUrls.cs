@@ -2,8 +2,12 @@ using CleanAgent.Application.Common.Interfaces;
 
 namespace CleanAgent.WebApi.Infrastructure;
 
-/// <summary>The webhook URL from <c>PublicBaseUrl</c>, else from the request's own scheme and host.</summary>
-internal sealed class PublicUrls(IConfiguration configuration, IHttpContextAccessor accessor) : IPublicUrls
+/// <summary>
+/// The webhook URL from <c>PublicBaseUrl</c>. Without it, from the request's own scheme and host only where the host is
+/// trusted: in Development, or when <c>AllowedHosts</c> names the hosts (host filtering then refuses any other). With
+/// <c>AllowedHosts: *</c> any client could choose the <c>Host</c> header, so only the path is given.
+/// </summary>
+internal sealed class PublicUrls(IConfiguration configuration, IHostEnvironment environment, IHttpContextAccessor accessor) : IPublicUrls
 {
     public const string WebhookPath = "/api/meta-webhook";
 
@@ -18,7 +22,18 @@ internal sealed class PublicUrls(IConfiguration configuration, IHttpContextAcces
             }
 
             var request = accessor.HttpContext?.Request;
-            return request is null ? WebhookPath : $"{request.Scheme}://{request.Host}{request.PathBase}{WebhookPath}";
+            return request is null || !HostIsTrusted() ? WebhookPath : $"{request.Scheme}://{request.Host}{request.PathBase}{WebhookPath}";
         }
+    }
+
+    private bool HostIsTrusted()
+    {
+        if (environment.IsDevelopment())
+        {
+            return true;
+        }
+
+        var allowed = configuration["AllowedHosts"];
+        return !string.IsNullOrWhiteSpace(allowed) && allowed.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).All(h => h != "*");
     }
 }

@@ -76,6 +76,8 @@ public sealed class WhatsAppNumberValidatorTests : IDisposable
     [InlineData("+123456")]
     [InlineData("123 456")]
     [InlineData("123456789012345678901234567890123")]
+    [InlineData("123456\n")]
+    [InlineData("123456\r\n")]
     public async Task Phone_number_id_must_be_digits(string phoneNumberId)
     {
         var result = await ValidateAsync(ValidAdd() with { PhoneNumberId = phoneNumberId });
@@ -86,9 +88,17 @@ public sealed class WhatsAppNumberValidatorTests : IDisposable
     [Theory]
     [InlineData("BusinessId", "12a", "businessId")]
     [InlineData("AppId", "app-1", "appId")]
+    [InlineData("BusinessId", "123\n", "businessId")]
+    [InlineData("AppId", "123\n", "appId")]
+    [InlineData("WabaId", "102290129340398\n", "wabaId")]
     public async Task Business_and_app_ids_must_be_digits_when_given(string property, string value, string field)
     {
-        var command = property == "BusinessId" ? ValidAdd() with { BusinessId = value } : ValidAdd() with { AppId = value };
+        var command = property switch
+        {
+            "BusinessId" => ValidAdd() with { BusinessId = value },
+            "WabaId" => ValidAdd() with { WabaId = value },
+            _ => ValidAdd() with { AppId = value },
+        };
 
         var result = await ValidateAsync(command);
 
@@ -98,6 +108,9 @@ public sealed class WhatsAppNumberValidatorTests : IDisposable
     [Theory]
     [InlineData("Paused")]
     [InlineData("1")]
+    [InlineData("Active, Inactive")]
+    [InlineData("Inactive,Active")]
+    [InlineData("-1")]
     [InlineData("")]
     public async Task Status_must_be_active_or_inactive(string status)
     {

@@ -144,6 +144,28 @@ public abstract class ConversationsApiTests<TApp>(TApp app) : DatabaseTest<TApp>
     }
 
     [SkippableTheory]
+    [InlineData("/api/conversations?page=2147483647&pageSize=200")]
+    [InlineData("/api/conversations?page=10737419&pageSize=200")]
+    [InlineData("/api/conversations?page=1000001")]
+    [InlineData("/api/conversations/{conversation}/messages?page=2147483647&pageSize=200")]
+    [InlineData("/api/whatsapp-numbers/{number}/events?page=21474837&pageSize=100")]
+    public async Task A_page_number_that_would_overflow_the_offset_is_400_naming_it_not_page_1_or_a_500(string route)
+    {
+        RequireDatabase();
+        using var admin = App.CreateAdminClient();
+        var numberId = await admin.AddNumberAsync("106540352242922");
+        using var client = App.CreateClient();
+        await client.PostWebhookAsync(Meta.TextWebhook("106540352242922", "16315551181", "wamid.paging", "hi"));
+        var conversation = (await admin.GetFromJsonAsync<JsonElement>("/api/conversations")).GetProperty("items")[0].GetProperty("id").GetGuid();
+
+        var response = await admin.GetAsync(route.Replace("{conversation}", conversation.ToString(), StringComparison.Ordinal)
+            .Replace("{number}", numberId.ToString(), StringComparison.Ordinal));
+
+        var messages = await HttpAssert.FieldErrorAsync(response, "page");
+        Assert.Contains(messages, m => m.Contains("1000000", StringComparison.Ordinal));
+    }
+
+    [SkippableTheory]
     [InlineData("page=abc")]
     [InlineData("pageSize=ten")]
     [InlineData("whatsAppNumberId=not-a-guid")]

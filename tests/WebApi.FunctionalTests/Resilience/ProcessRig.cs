@@ -36,6 +36,7 @@ public sealed class ProcessRig : IAsyncDisposable
             ["Database__Provider"] = database == TestDatabase.Sqlite ? "Sqlite" : "PostgreSql",
             ["ConnectionStrings__CleanAgent"] = connectionString,
             ["Admin__ApiKeys__0"] = TestApp.ApiKey,
+            ["DataProtection__KeyEncryptionKey"] = TestApp.KeyEncryptionKey,
             ["Meta__GraphApiBaseUrl"] = _graphServer.Url!,
             ["Ai__Provider"] = "OpenAI",
             ["Ai__Endpoint"] = _llmServer.Url!,

@@ -32,4 +32,18 @@ public sealed class KeyRingEncryptionTests(SqliteAppWithKeyEncryption app) : Dat
             Assert.DoesNotContain("<masterKey", xml, StringComparison.Ordinal);
         });
     }
+
+    [SkippableFact]
+    public void The_SQLite_file_is_readable_by_its_owner_only()
+    {
+        RequireDatabase();
+        if (OperatingSystem.IsWindows())
+        {
+            return; // no POSIX modes there
+        }
+
+        var path = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(App.ConnectionString).DataSource;
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+    }
 }

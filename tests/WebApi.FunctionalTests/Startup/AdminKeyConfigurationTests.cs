@@ -1,12 +1,15 @@
 using System.Net;
+using CleanAgent.WebApi.FunctionalTests.Support;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace CleanAgent.WebApi.FunctionalTests.Startup;
 
 /// <summary>The app on its own SQLite file with no <c>Admin:ApiKeys</c> at all, in the given environment.</summary>
-public sealed class AppWithoutAdminKeys(string environment) : WebApplicationFactory<Program>
+public sealed class AppWithoutAdminKeys(string environment, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), "cleanagent_nokeys_" + Guid.NewGuid().ToString("N")[..12] + ".db");
 
@@ -15,6 +18,10 @@ public sealed class AppWithoutAdminKeys(string environment) : WebApplicationFact
         builder.UseEnvironment(environment);
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("ConnectionStrings:CleanAgent", $"Data Source={_path};Pooling=False");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     public override async ValueTask DisposeAsync()
@@ -54,6 +61,52 @@ public sealed class AdminKeyConfigurationTests
         Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(withDevKey)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(withOtherKey)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/agents")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("k")]
+    [InlineData("0123456789abcdef0123456789abcde")]
+    public async Task Production_with_an_admin_key_shorter_than_32_characters_refuses_to_start(string weak)
+    {
+        await using var app = new AppWithoutAdminKeys("Production", new Dictionary<string, string>
+        {
+            ["Admin:ApiKeys:0"] = "a-perfectly-long-admin-key-0123456789",
+            ["Admin:ApiKeys:1"] = weak,
+            ["DataProtection:KeyEncryptionKey"] = TestApp.KeyEncryptionKey,
+        });
+
+        var error = Record.Exception(() => app.CreateClient());
+
+        Assert.NotNull(error);
+        Assert.Contains(Flatten(error), e => e.Message.Contains("at least 32", StringComparison.Ordinal) && !e.Message.Contains(weak + " ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Production_without_a_key_encryption_key_refuses_to_start_naming_the_setting()
+    {
+        await using var app = new AppWithoutAdminKeys("Production", new Dictionary<string, string> { ["Admin:ApiKeys:0"] = TestApp.ApiKey });
+
+        var error = Record.Exception(() => app.CreateClient());
+
+        Assert.NotNull(error);
+        Assert.Contains(Flatten(error), e => e.Message.Contains("DataProtection__KeyEncryptionKey", StringComparison.Ordinal) &&
+            e.Message.Contains("AllowUnencryptedKeyRing", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Production_may_run_with_an_unencrypted_key_ring_only_when_told_and_then_warns_at_start()
+    {
+        await using var app = new AppWithoutAdminKeys("Production", new Dictionary<string, string>
+        {
+            ["Admin:ApiKeys:0"] = TestApp.ApiKey,
+            ["DataProtection:AllowUnencryptedKeyRing"] = "true",
+        });
+        await using var logged = app.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddFakeLogging()));
+        using var client = logged.CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
+        Assert.Contains(logged.Services.GetFakeLogCollector().GetSnapshot(), r =>
+            r.Level == Microsoft.Extensions.Logging.LogLevel.Warning && r.Message.Contains("AllowUnencryptedKeyRing", StringComparison.Ordinal));
     }
 
     private static IEnumerable<Exception> Flatten(Exception error)

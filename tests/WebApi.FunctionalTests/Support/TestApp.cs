@@ -24,7 +24,10 @@ public enum TestDatabase
 public class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string PostgresVariable = "CLEANAGENT_TEST_POSTGRES";
-    public const string ApiKey = "test-admin-key-0123456789";
+    public const string ApiKey = "test-admin-key-0123456789abcdef-0123456789";
+
+    /// <summary>Every test app encrypts its key ring, as Production requires.</summary>
+    public static readonly string KeyEncryptionKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
     public const string VerifyToken = "test-verify-token";
 
     private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase);
@@ -72,7 +75,7 @@ public class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
             ConnectionString = server.ConnectionString;
         }
 
-        _ = Server; // starts the host, which applies the migrations
+        StartServer(); // starts the host, which applies the migrations
         await using var connection = await OpenConnectionAsync();
         _respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
         {
@@ -139,6 +142,7 @@ public class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Database:Provider", Database == TestDatabase.Sqlite ? "Sqlite" : "PostgreSql");
         builder.UseSetting("ConnectionStrings:CleanAgent", ConnectionString);
         builder.UseSetting("Admin:ApiKeys:0", ApiKey);
+        builder.UseSetting("DataProtection:KeyEncryptionKey", KeyEncryptionKey);
         builder.UseSetting("Meta:VerifyToken", VerifyToken);
         builder.UseSetting("PublicBaseUrl", "https://agents.example.com");
         foreach (var (key, value) in _settings)

@@ -1,5 +1,4 @@
 using CleanAgent.Application.Common.Exceptions;
-using FluentValidation;
 using Mediator;
 using Microsoft.Extensions.Logging;
 
@@ -15,7 +14,7 @@ public sealed partial class UnhandledExceptionBehavior<TMessage, TResponse>(ILog
         {
             return await next(message, cancellationToken);
         }
-        catch (Exception ex) when (ex is not (ValidationException or NotFoundException or ConflictException or UnauthorizedException or OperationCanceledException))
+        catch (Exception ex) when (!ExpectedFailure.Is(ex))
         {
             LogUnhandled(logger, ex, typeof(TMessage).Name);
             throw;

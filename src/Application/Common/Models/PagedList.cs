@@ -15,4 +15,10 @@ public static class PagedList
 {
     /// <summary>The largest <c>pageSize</c> any paged list accepts.</summary>
     public const int MaxPageSize = 200;
+
+    /// <summary>
+    /// The largest <c>page</c> any paged list accepts: far past any real list, and small enough that the offset
+    /// (<c>(page - 1) * pageSize</c>) cannot overflow.
+    /// </summary>
+    public const int MaxPage = 1_000_000;
 }

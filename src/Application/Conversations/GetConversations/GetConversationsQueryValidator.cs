@@ -7,7 +7,7 @@ internal sealed class GetConversationsQueryValidator : AbstractValidator<GetConv
 {
     public GetConversationsQueryValidator()
     {
-        RuleFor(x => x.Page).GreaterThanOrEqualTo(1).WithName("Page").OverridePropertyName("page");
+        RuleFor(x => x.Page).InclusiveBetween(1, PagedList.MaxPage).WithName("Page").OverridePropertyName("page");
         RuleFor(x => x.PageSize).InclusiveBetween(1, PagedList.MaxPageSize).WithName("Page size").OverridePropertyName("pageSize");
         RuleFor(x => x.Q).MaximumLength(100).WithName("Search").OverridePropertyName("q");
     }

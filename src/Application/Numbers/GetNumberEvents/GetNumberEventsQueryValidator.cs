@@ -1,3 +1,4 @@
+using CleanAgent.Application.Common.Models;
 using FluentValidation;
 
 namespace CleanAgent.Application.Numbers.GetNumberEvents;
@@ -6,7 +7,7 @@ internal sealed class GetNumberEventsQueryValidator : AbstractValidator<GetNumbe
 {
     public GetNumberEventsQueryValidator()
     {
-        RuleFor(x => x.Page).GreaterThanOrEqualTo(1).WithName("Page").OverridePropertyName("page");
-        RuleFor(x => x.PageSize).InclusiveBetween(1, 200).WithName("Page size").OverridePropertyName("pageSize");
+        RuleFor(x => x.Page).InclusiveBetween(1, PagedList.MaxPage).WithName("Page").OverridePropertyName("page");
+        RuleFor(x => x.PageSize).InclusiveBetween(1, PagedList.MaxPageSize).WithName("Page size").OverridePropertyName("pageSize");
     }
 }

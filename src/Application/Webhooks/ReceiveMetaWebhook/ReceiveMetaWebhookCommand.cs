@@ -1,6 +1,7 @@
 using CleanAgent.Application.Calls;
 using CleanAgent.Application.Common.Exceptions;
 using CleanAgent.Application.Common.Interfaces;
+using CleanAgent.Application.Common.Logging;
 using Mediator;
 using Microsoft.Extensions.Logging;
 
@@ -38,20 +39,21 @@ internal sealed partial class ReceiveMetaWebhookCommandHandler(
         {
             if (phoneNumberIds.Count > 0)
             {
-                LogUnknownNumbers(logger, string.Join(", ", phoneNumberIds));
+                LogUnknownNumbers(logger, LogValue.List(phoneNumberIds));
             }
             else
             {
-                LogNoNumbers(logger, string.Join(", ", payload.Changes.Select(c => c.Field).Distinct()), string.Join(", ", payload.AccountIds));
+                LogNoNumbers(logger, LogValue.List(payload.Changes.Select(c => c.Field)), LogValue.List(payload.AccountIds));
             }
 
             return WebhookReceipt.NothingForUs;
         }
 
         var accepted = Verify(command, known);
-        foreach (var unknown in phoneNumberIds.Where(id => !known.ContainsKey(id)))
+        var unknownIds = phoneNumberIds.Where(id => !known.ContainsKey(id)).ToList();
+        if (unknownIds.Count > 0)
         {
-            LogUnknownNumbers(logger, unknown);
+            LogUnknownNumbers(logger, LogValue.List(unknownIds));
         }
 
         // Stored together with the deliveries that arrive meanwhile; answered once committed. Scheduling only hands the

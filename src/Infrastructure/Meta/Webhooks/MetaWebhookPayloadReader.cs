@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using CleanAgent.Application.Webhooks;
 using CleanAgent.Domain.Conversations;
 
@@ -24,6 +25,12 @@ internal sealed class MetaWebhookPayloadReader : IWebhookPayloadReader
 
     public WebhookPayload Read(ReadOnlyMemory<byte> body)
     {
+        // JSON text is UTF-8 (RFC 8259); bytes that are not would otherwise surface as a failure deep inside a string read.
+        if (!Utf8.IsValid(body.Span))
+        {
+            throw new InvalidWebhookPayloadException("The body is not valid UTF-8.");
+        }
+
         JsonDocument document;
         try
         {
@@ -31,7 +38,8 @@ internal sealed class MetaWebhookPayloadReader : IWebhookPayloadReader
         }
         catch (JsonException ex)
         {
-            throw new InvalidWebhookPayloadException($"The body is not valid JSON: {ex.Message}");
+            // The parser's own message quotes the payload (property paths of any length): give only the position.
+            throw new InvalidWebhookPayloadException($"The body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}).");
         }
 
         using (document)
@@ -423,7 +431,7 @@ internal sealed class MetaWebhookPayloadReader : IWebhookPayloadReader
 
         return value.ValueKind switch
         {
-            JsonValueKind.String => value.GetString(),
+            JsonValueKind.String => Decode(value),
             JsonValueKind.Number => value.GetRawText(),
             JsonValueKind.True => "true",
             JsonValueKind.False => "false",
@@ -431,7 +439,78 @@ internal sealed class MetaWebhookPayloadReader : IWebhookPayloadReader
         };
     }
 
+    /// <summary>
+    /// A JSON string as .NET text. A string that escapes half of a surrogate pair (<c>"\ud83d"</c>) is valid JSON but
+    /// not valid text: each lone half becomes U+FFFD, so one odd field never costs the delivery its other messages.
+    /// PostgreSQL text cannot hold U+0000 either; it becomes U+FFFD too.
+    /// </summary>
+    private static string? Decode(JsonElement value)
+    {
+        try
+        {
+            return value.GetString()?.Replace('\0', '\uFFFD');
+        }
+        catch (InvalidOperationException)
+        {
+            var repaired = ReplaceLoneSurrogateEscapes(value.GetRawText());
+            try
+            {
+                return JsonSerializer.Deserialize<string>(repaired)?.Replace('\0', '\uFFFD');
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+    }
+
+    private static string ReplaceLoneSurrogateEscapes(string quoted)
+    {
+        var builder = new StringBuilder(quoted.Length);
+        for (var i = 0; i < quoted.Length; i++)
+        {
+            if (quoted[i] != '\\' || i + 1 >= quoted.Length)
+            {
+                builder.Append(quoted[i]);
+                continue;
+            }
+
+            if (quoted[i + 1] != 'u' || !TryEscapedUnit(quoted, i, out var unit))
+            {
+                builder.Append(quoted, i, 2);
+                i++;
+                continue;
+            }
+
+            if (char.IsHighSurrogate(unit) && TryEscapedUnit(quoted, i + 6, out var next) && char.IsLowSurrogate(next))
+            {
+                builder.Append(quoted, i, 12);
+                i += 11;
+            }
+            else
+            {
+                builder.Append(char.IsSurrogate(unit) ? "\\ufffd" : quoted.Substring(i, 6));
+                i += 5;
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static bool TryEscapedUnit(string text, int at, out char unit)
+    {
+        unit = default;
+        if (at + 6 > text.Length || text[at] != '\\' || text[at + 1] != 'u' ||
+            !ushort.TryParse(text.AsSpan(at + 2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var code))
+        {
+            return false;
+        }
+
+        unit = (char)code;
+        return true;
+    }
+
     private static bool Bool(JsonElement parent, string name) =>
         parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) &&
-        (value.ValueKind == JsonValueKind.True || (value.ValueKind == JsonValueKind.String && value.GetString() == "true"));
+        (value.ValueKind == JsonValueKind.True || (value.ValueKind == JsonValueKind.String && Decode(value) == "true"));
 }

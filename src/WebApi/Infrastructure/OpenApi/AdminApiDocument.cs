@@ -71,7 +71,8 @@ internal static class AdminApiDocument
                     : new OpenApiServer { Url = configured.TrimEnd('/'), Description = "This CleanAgent instance (PublicBaseUrl)" },
             ];
         }));
-        app.UseSwaggerUI(o => o.EnablePersistAuthorization());
+        // The admin key typed into "Authorize" lives only as long as the page: persisting it would leave it in the browser's local storage.
+        app.UseSwaggerUI();
         return app;
     }
 }
