@@ -36,6 +36,14 @@ namespace CleanAgent.AdminApiClient.Models
 #else
         public List<string> HandoffPhrases { get; set; }
 #endif
+        /// <summary>The knowledgeLanguage property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? KnowledgeLanguage { get; set; }
+#nullable restore
+#else
+        public string KnowledgeLanguage { get; set; }
+#endif
         /// <summary>The llmModel property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -105,6 +113,7 @@ namespace CleanAgent.AdminApiClient.Models
                 { "fallbackReply", n => { FallbackReply = n.GetStringValue(); } },
                 { "handoffMessage", n => { HandoffMessage = n.GetStringValue(); } },
                 { "handoffPhrases", n => { HandoffPhrases = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
+                { "knowledgeLanguage", n => { KnowledgeLanguage = n.GetStringValue(); } },
                 { "llmModel", n => { LlmModel = n.GetStringValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "prompt", n => { Prompt = n.GetStringValue(); } },
@@ -123,6 +132,7 @@ namespace CleanAgent.AdminApiClient.Models
             writer.WriteStringValue("fallbackReply", FallbackReply);
             writer.WriteStringValue("handoffMessage", HandoffMessage);
             writer.WriteCollectionOfPrimitiveValues<string>("handoffPhrases", HandoffPhrases);
+            writer.WriteStringValue("knowledgeLanguage", KnowledgeLanguage);
             writer.WriteStringValue("llmModel", LlmModel);
             writer.WriteStringValue("name", Name);
             writer.WriteStringValue("prompt", Prompt);
