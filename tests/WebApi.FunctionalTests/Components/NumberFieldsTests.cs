@@ -22,8 +22,10 @@ public sealed class NumberFieldsTests : IDisposable
         var cut = RenderForm(input, new EditContext(input));
 
         var labels = cut.FindAll("label.form-label").Select(l => l.TextContent.Trim()).ToList();
+        // The guide's fields in the guide's order; fields the guide does not name (the templates' WABA id) come after.
         Assert.Equal(
-            ["WhatsApp Number", "Display Name", "Phone Number ID", "Status", "Link to Agent", "App ID", "App Secret", "Business ID", "Access Token", "Graph API Version"],
+            ["WhatsApp Number", "Display Name", "Phone Number ID", "Status", "Link to Agent", "App ID", "App Secret", "Business ID", "Access Token", "Graph API Version",
+                "WhatsApp Business Account ID"],
             labels);
         foreach (var label in cut.FindAll("label"))
         {

@@ -138,12 +138,7 @@ internal sealed partial class DeliverOutboxCommandHandler(
     {
         refused.ForEach(m => m.MarkFailed(failure.Code, failure.Title, Now));
         var error = $"Meta refused the reply: error {failure.Code}, {failure.Title}";
-        await db.UpdateAsync(conversation, c =>
-        {
-            refused.ForEach(c.RecordOutbound);
-            c.CompleteReply(error);
-            return true;
-        }, cancellationToken);
+        // Logged before the commit: whoever sees the conversation finished can also find why in the log.
         if (failure.Code is "190" or "no_access_token")
         {
             LogOperatorMustAct(logger, phoneNumberId, failure.Code, failure.Title);
@@ -152,6 +147,13 @@ internal sealed partial class DeliverOutboxCommandHandler(
         {
             LogRefused(logger, conversation.Id, failure.Code, failure.Title);
         }
+
+        await db.UpdateAsync(conversation, c =>
+        {
+            refused.ForEach(c.RecordOutbound);
+            c.CompleteReply(error);
+            return true;
+        }, cancellationToken);
 
         return DeliveryResult.Failed(error);
     }
