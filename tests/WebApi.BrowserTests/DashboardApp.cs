@@ -39,6 +39,8 @@ public sealed class DashboardApp : IAsyncLifetime
             b.UseSetting("Admin:Email", OperatorEmail);
             b.UseSetting("Admin:Password", OperatorPassword);
             b.UseSetting("Meta:VerifyToken", "browser-verify-token");
+            // Host filtering names the host, so the webhook URL shown for copying into Meta may use it.
+            b.UseSetting("AllowedHosts", "127.0.0.1");
             b.UseSetting("Hangfire:WorkerCount", "2");
         });
         _factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));

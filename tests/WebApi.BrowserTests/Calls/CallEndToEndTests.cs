@@ -31,7 +31,7 @@ public sealed class CallEndToEndTests
 {
     private const string PhoneNumberId = "106540352242977";
     private const string AppSecret = "e2e-app-secret-31f";
-    private const string AdminKey = "calls-e2e-admin-key";
+    private const string AdminKey = "calls-e2e-admin-key-0123456789abcdef";
     private const string Answer = "We open at nine tomorrow.";
 
     [SkippableFact]
@@ -53,6 +53,7 @@ public sealed class CallEndToEndTests
             b.UseEnvironment("Production");
             b.UseSetting("ConnectionStrings:CleanAgent", $"Data Source={database}");
             b.UseSetting("Admin:ApiKeys:0", AdminKey);
+            b.UseSetting("DataProtection:KeyEncryptionKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
             b.UseSetting("Meta:VerifyToken", "calls-e2e");
             b.UseSetting("Meta:GraphApiBaseUrl", graph.Url);
             b.UseSetting("Ai:Provider", "OpenAI");
