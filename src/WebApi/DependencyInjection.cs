@@ -33,6 +33,7 @@ internal static class DependencyInjection
         services.AddSingleton<Microsoft.AspNetCore.Mvc.Infrastructure.IClientErrorFactory, ClientErrorProblem.Factory>();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddHttpContextAccessor();
+        services.AddSecurityHeaders();
         services.AddScoped<IPublicUrls, PublicUrls>();
         services.AddWebhookRateLimits(configuration);
 

@@ -76,6 +76,47 @@ public abstract partial class PlatformEndpointsTests<TApp>(TApp app) : DatabaseT
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
         Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+        var policy = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("frame-ancestors 'none'", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-eval", policy, StringComparison.Ordinal);
+        Assert.DoesNotMatch("script-src[^;]*unsafe-inline", policy);
+    }
+
+    [SkippableFact]
+    public async Task Dashboard_pages_run_only_scripts_from_the_site_and_the_inline_import_map_that_carries_the_requests_nonce()
+    {
+        RequireDatabase();
+        using var client = App.CreateClient();
+
+        var first = await client.GetAsync("/login");
+        var second = await client.GetAsync("/login");
+
+        var nonces = new List<string>();
+        foreach (var response in new[] { first, second })
+        {
+            var policy = response.Headers.GetValues("Content-Security-Policy").Single();
+            var nonce = Regex.Match(policy, "script-src 'self' 'nonce-([^']+)';").Groups[1].Value;
+            Assert.NotEmpty(nonce);
+            Assert.Contains("connect-src 'self'", policy, StringComparison.Ordinal);
+            Assert.Contains("style-src 'self'", policy, StringComparison.Ordinal);
+            Assert.DoesNotContain("unsafe-inline", policy, StringComparison.Ordinal);
+            Assert.Contains($"<script type=\"importmap\" nonce=\"{nonce}\">", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            nonces.Add(nonce);
+        }
+
+        Assert.NotEqual(nonces[0], nonces[1]);
+    }
+
+    [SkippableFact]
+    public async Task Api_answers_never_render_as_a_page()
+    {
+        RequireDatabase();
+        using var admin = App.CreateAdminClient();
+
+        var response = await admin.GetAsync("/api/agents");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("default-src 'none'; frame-ancestors 'none'; sandbox", response.Headers.GetValues("Content-Security-Policy").Single());
     }
 
     [SkippableFact]
