@@ -36,6 +36,7 @@ internal static class DependencyInjection
         services.AddSecurityHeaders();
         services.AddScoped<IPublicUrls, PublicUrls>();
         services.AddWebhookRateLimits(configuration);
+        services.AddFailingClientLimit(configuration);
 
         // Read now, not inside the options lambda: a missing key must stop start-up, not fail the first request.
         var apiKeys = ReadApiKeys(configuration, environment);
