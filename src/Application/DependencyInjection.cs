@@ -13,6 +13,9 @@ public static class DependencyInjection
         services.AddScoped<Replies.GenerateReply.ReplyPrompt>();
         services.AddScoped<Replies.ReplyReferences>();
         services.AddScoped<Replies.PrepareReply.MediaDownloads>();
+        services.AddScoped<Replies.RenderReply.ReplyRenderer>();
+        services.AddScoped<Replies.GenerateReply.CustomerAttachments>();
+        services.AddScoped<Replies.DeliverOutbox.VoiceNoteDelivery>();
         return services;
     }
 }

@@ -1,3 +1,5 @@
+using CleanAgent.Domain.Agents;
+
 namespace CleanAgent.Application.Agents;
 
 public sealed record AgentDto(
@@ -13,4 +15,6 @@ public sealed record AgentDto(
     string? HandoffMessage,
     string KnowledgeLanguage,
     DateTime CreatedAt,
-    DateTime UpdatedAt);
+    DateTime UpdatedAt,
+    VoiceReplies VoiceReplies,
+    bool AcceptsImages);

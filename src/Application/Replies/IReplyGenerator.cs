@@ -25,7 +25,13 @@ public sealed record ReplyRequest(
 {
     /// <summary>Voice notes among <see cref="CustomerMessages"/> with no transcript: the agent cannot hear them and must say so.</summary>
     public int UnheardVoiceNotes { get; init; }
+
+    /// <summary>Photos and stickers among <see cref="CustomerMessages"/>, for an agent whose model takes images (<c>acceptsImages</c>).</summary>
+    public IReadOnlyList<ReplyImage> Images { get; init; } = [];
 }
+
+/// <summary>An image the customer sent, as the model receives it.</summary>
+public sealed record ReplyImage(ReadOnlyMemory<byte> Bytes, string MediaType);
 
 public sealed record ChatTurn(bool FromCustomer, string Text);
 

@@ -14,6 +14,13 @@ public interface IWhatsAppSender
         Task.FromResult<SendResult>(new SendResult.PermanentFailure("template_unsupported", "This number cannot send message templates."));
 
     /// <summary>
+    /// Sends a voice note: the Ogg Opus file is uploaded to Meta (<c>POST /{phone-number-id}/media</c>) and sent as an
+    /// audio message marked as voice. Senders that cannot refuse it for good, saying so.
+    /// </summary>
+    Task<SendResult> SendVoiceNoteAsync(SenderNumber number, string to, ReadOnlyMemory<byte> oggOpus, string? replyToWamid, CancellationToken cancellationToken) =>
+        Task.FromResult<SendResult>(new SendResult.PermanentFailure("voice_unsupported", "This number cannot send voice notes."));
+
+    /// <summary>
     /// Marks an inbound message (and those before it) read, without a typing indicator: a person opened the conversation.
     /// Best effort. Senders without a separate call mark it read as <see cref="MarkReadAsync"/> does.
     /// </summary>

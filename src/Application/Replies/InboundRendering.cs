@@ -28,8 +28,9 @@ public static class InboundRendering
                 $"[{(message.IsVoice || message.Type == "voice" ? "voice note" : "audio")}, transcribed; the customer said:] {Clip(transcript, maxChars)}",
             "audio" or "voice" when message.Direction == MessageDirection.Inbound => UnheardVoiceNote,
             "audio" => "[audio]",
-            "image" or "video" or "sticker" => text is null ? $"[{message.Type}]" : $"[{message.Type}: {text}]",
-            "document" => $"[document: {message.FileName ?? message.Caption ?? "file"}{(message.Caption is { } c && message.FileName is not null ? " — " + c : string.Empty)}]",
+            "image" or "sticker" => text is null ? $"[{message.Type}]" : $"[{message.Type}: {text}]",
+            "video" => $"[video{Details(message)}{(text is null ? string.Empty : ": " + text)}]",
+            "document" => $"[document: {message.FileName ?? message.Caption ?? "file"}{Details(message)}{(message.Caption is { } c && message.FileName is not null ? " — " + c : string.Empty)}]",
             "location" => $"[location: {text ?? "shared"}]",
             "contacts" => $"[contact card: {text ?? "shared"}]",
             "interactive" or "button" => $"[button: {text ?? "pressed"}]",
@@ -38,6 +39,21 @@ public static class InboundRendering
             "unsupported" => "[a message type WhatsApp could not deliver to us]",
             _ => text is null ? $"[{message.Type}]" : $"[{message.Type}: {text}]",
         };
+    }
+
+    /// <summary>A file's type and size, when known: " (application/pdf, 120 KB)".</summary>
+    private static string Details(Message message)
+    {
+        var type = message.MimeType?.Split(';')[0].Trim();
+        var size = message.MediaSizeBytes switch
+        {
+            null => null,
+            < 1024 => $"{message.MediaSizeBytes} bytes",
+            < 1024 * 1024 => $"{message.MediaSizeBytes / 1024} KB",
+            _ => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{message.MediaSizeBytes / (1024.0 * 1024):0.#} MB"),
+        };
+        var parts = new[] { type, size }.Where(p => !string.IsNullOrEmpty(p)).ToList();
+        return parts.Count == 0 ? string.Empty : $" ({string.Join(", ", parts)})";
     }
 
     /// <summary>Cuts customer content to the budget, at a word where one is near.</summary>

@@ -31,6 +31,12 @@ public sealed class Agent
     /// <summary>The language its knowledge is analysed in: <see cref="AutoKnowledgeLanguage"/> (each file's own, detected) or a language code.</summary>
     public string KnowledgeLanguage { get; private set; } = AutoKnowledgeLanguage;
 
+    /// <summary>When the agent answers with a voice note.</summary>
+    public VoiceReplies VoiceReplies { get; private set; }
+
+    /// <summary>Whether the agent's model takes images: customers' photos and stickers are then shown to it.</summary>
+    public bool AcceptsImages { get; private set; }
+
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
 
@@ -53,6 +59,8 @@ public sealed class Agent
         HandoffPhrases = (settings.HandoffPhrases ?? []).Select(p => p.Trim()).Where(p => p.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         HandoffMessage = Blank(settings.HandoffMessage);
         KnowledgeLanguage = Blank(settings.KnowledgeLanguage)?.ToLowerInvariant() ?? AutoKnowledgeLanguage;
+        VoiceReplies = settings.VoiceReplies ?? VoiceReplies.Never;
+        AcceptsImages = settings.AcceptsImages ?? false;
         UpdatedAt = now;
     }
 
@@ -68,6 +76,10 @@ public sealed class Agent
         return HandoffPhrases.Any(p => folded.Contains(TextFolding.Fold(p), StringComparison.Ordinal));
     }
 
+    /// <summary>Whether the answer to these messages is spoken: always, or when the customer sent a voice note.</summary>
+    public bool AnswersInVoice(bool customerSpoke) =>
+        VoiceReplies == VoiceReplies.Always || (VoiceReplies == VoiceReplies.WhenCustomerSpeaks && customerSpoke);
+
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
 
@@ -81,4 +93,6 @@ public sealed record AgentSettings(
     string? FallbackReply = null,
     IReadOnlyList<string>? HandoffPhrases = null,
     string? HandoffMessage = null,
-    string? KnowledgeLanguage = null);
+    string? KnowledgeLanguage = null,
+    VoiceReplies? VoiceReplies = null,
+    bool? AcceptsImages = null);

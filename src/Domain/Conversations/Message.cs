@@ -171,6 +171,48 @@ public sealed class Message
             SentBy = SentByAgent,
         };
 
+    /// <summary>
+    /// The agent's answer spoken: a voice note whose file (Ogg Opus) is kept under <paramref name="mediaKey"/>, waiting in
+    /// the outbox. The spoken text is its transcript.
+    /// </summary>
+    public static Message OutboundVoiceNote(Conversation conversation, string spokenText, string mediaKey, long sizeBytes, string mimeType, string? replyTo, DateTime now)
+    {
+        var message = OutboundText(conversation, string.Empty, replyTo, now);
+        message.Type = "audio";
+        message.Text = null;
+        message.IsVoice = true;
+        message.Transcript = Clip(spokenText, MaxTranscriptLength);
+        message.RecordMediaStored(mediaKey, sizeBytes, mimeType);
+        return message;
+    }
+
+    /// <summary>An outbound voice note that goes out as text: an agent's answer whose speech failed, with the reason.</summary>
+    public static Message OutboundTextInsteadOfVoice(Conversation conversation, string text, string reason, string? replyTo, DateTime now)
+    {
+        var message = OutboundText(conversation, text, replyTo, now);
+        message.MediaStatus = MediaStatus.Failed;
+        message.MediaError = Clip("Sent as text, not as a voice note: " + reason, MaxMediaErrorLength);
+        return message;
+    }
+
+    /// <summary>An outbound voice note with a file to send.</summary>
+    public bool IsOutboundVoiceNote => Direction == MessageDirection.Outbound && IsVoice && MediaKey is not null;
+
+    /// <summary>The voice note cannot go out (its file is gone): it goes out as text, with the reason.</summary>
+    public void FallBackToText(string reason)
+    {
+        if (!IsOutboundVoiceNote)
+        {
+            return;
+        }
+
+        Type = "text";
+        Text = Transcript;
+        Transcript = null;
+        IsVoice = false;
+        RecordMediaFailed("Sent as text, not as a voice note: " + reason);
+    }
+
     /// <summary>A person's text (an operator, or an integration through the API), waiting in the outbox.</summary>
     public static Message OperatorText(Conversation conversation, string text, string sentBy, string? idempotencyKey, DateTime now)
     {
@@ -400,7 +442,7 @@ public sealed class Message
     /// <summary>Puts an undelivered message back in the outbox; false when it was delivered, pending or has nothing to send.</summary>
     public bool TryRequeue(DateTime now)
     {
-        if (!IsUndelivered || string.IsNullOrEmpty(Text))
+        if (!IsUndelivered || (string.IsNullOrEmpty(Text) && !IsOutboundVoiceNote))
         {
             return false;
         }

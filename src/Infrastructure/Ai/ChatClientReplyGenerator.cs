@@ -83,7 +83,12 @@ internal sealed partial class ChatClientReplyGenerator(
         messages.AddRange(request.History
             .Where(t => !string.IsNullOrWhiteSpace(t.Text))
             .Select(t => new ChatMessage(t.FromCustomer ? ChatRole.User : ChatRole.Assistant, t.Text)));
-        messages.Add(new ChatMessage(ChatRole.User, string.Join("\n", request.CustomerMessages)));
+        // The customer's own words, captions, transcripts, document text and images: untrusted, so in the user turn only.
+        messages.Add(new ChatMessage(ChatRole.User,
+        [
+            new TextContent(string.Join("\n", request.CustomerMessages)),
+            .. request.Images.Select(image => new DataContent(image.Bytes, image.MediaType)),
+        ]));
         return messages;
     }
 

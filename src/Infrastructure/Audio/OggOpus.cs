@@ -42,8 +42,9 @@ internal static class OggOpus
         OggPages.WritePage(output, [OpusHead(preSkip, sampleRate)], OggPages.BeginFlag, 0, serial, sequence++);
         OggPages.WritePage(output, [OpusTags()], 0, 0, serial, sequence++);
 
-        // One extra frame of silence flushes the encoder's lookahead; the end is trimmed by the last granule.
-        var frames = (pcm.Length + frame - 1) / frame + 1;
+        // Enough frames to cover the encoder's lookahead too (silence flushes it); the last granule trims the end, which
+        // RFC 7845 allows within the last packet only.
+        var frames = (pcm.Length + encoder.Lookahead + frame - 1) / frame;
         var buffer = new short[frame];
         var packet = new byte[4000];
         var page = new List<byte[]>(PacketsPerPage);

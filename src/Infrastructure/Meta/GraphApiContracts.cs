@@ -18,6 +18,26 @@ internal sealed record GraphTextMessageRequest(
     public string Type => "text";
 }
 
+internal sealed record GraphAudioMessageRequest(
+    [property: JsonPropertyName("to")] string To,
+    [property: JsonPropertyName("audio")] GraphAudio Audio,
+    [property: JsonPropertyName("context"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] GraphContext? Context)
+{
+    [JsonPropertyName("messaging_product")]
+    public string MessagingProduct => "whatsapp";
+
+    [JsonPropertyName("recipient_type")]
+    public string RecipientType => "individual";
+
+    [JsonPropertyName("type")]
+    public string Type => "audio";
+}
+
+/// <summary>An uploaded file by its media id; <c>voice</c> makes it a voice note (play button, transcript, "played" status).</summary>
+internal sealed record GraphAudio([property: JsonPropertyName("id")] string Id, [property: JsonPropertyName("voice")] bool Voice);
+
+internal sealed record GraphMediaUploadResponse([property: JsonPropertyName("id")] string? Id);
+
 internal sealed record GraphTemplateMessageRequest(
     [property: JsonPropertyName("to")] string To,
     [property: JsonPropertyName("template")] GraphTemplate Template)

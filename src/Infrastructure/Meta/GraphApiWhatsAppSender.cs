@@ -20,6 +20,8 @@ internal sealed partial class GraphApiWhatsAppSender(
     TimeProvider time,
     ILogger<GraphApiWhatsAppSender> logger) : IWhatsAppSender
 {
+    private const string VoiceNoteMediaType = "audio/ogg";
+
     private readonly MetaOptions _options = options.Value;
 
     public async Task<SendResult> SendTextAsync(SenderNumber number, string to, string text, string? replyToWamid, CancellationToken cancellationToken)
@@ -33,6 +35,22 @@ internal sealed partial class GraphApiWhatsAppSender(
 
     public async Task<SendResult> SendTemplateAsync(SenderNumber number, string to, Domain.Conversations.MessageTemplate template, CancellationToken cancellationToken) =>
         await PostAsync(number, GraphTemplateMessageRequest.From(to, template), content => ReadSent(number, content), cancellationToken);
+
+    public async Task<SendResult> SendVoiceNoteAsync(SenderNumber number, string to, ReadOnlyMemory<byte> oggOpus, string? replyToWamid, CancellationToken cancellationToken)
+    {
+        string? mediaId = null;
+        var upload = await PostAsync(number, "media", () => UploadContent(oggOpus), content => ReadUploaded(number, content, out mediaId), cancellationToken);
+        if (upload is not SendResult.Sent || mediaId is null)
+        {
+            return upload;
+        }
+
+        var body = new GraphAudioMessageRequest(
+            to,
+            new GraphAudio(mediaId, Voice: true),
+            string.IsNullOrWhiteSpace(replyToWamid) ? null : new GraphContext(replyToWamid));
+        return await PostAsync(number, body, content => ReadSent(number, content), cancellationToken);
+    }
 
     public Task MarkReadAsync(SenderNumber number, string wamid, CancellationToken cancellationToken) =>
         MarkAsync(number, new GraphMarkReadRequest(wamid, new GraphTypingIndicator("text")), wamid, cancellationToken);
@@ -54,8 +72,45 @@ internal sealed partial class GraphApiWhatsAppSender(
         }
     }
 
-    private async Task<SendResult> PostAsync<TBody>(
-        SenderNumber number, TBody body, Func<string, SendResult> onSuccess, CancellationToken cancellationToken)
+    private Task<SendResult> PostAsync<TBody>(
+        SenderNumber number, TBody body, Func<string, SendResult> onSuccess, CancellationToken cancellationToken) =>
+        PostAsync(number, "messages", () => JsonContent.Create(body), onSuccess, cancellationToken);
+
+    /// <summary>The multipart form of Meta's media upload: the file, its type, and the product.</summary>
+    private static MultipartFormDataContent UploadContent(ReadOnlyMemory<byte> oggOpus)
+    {
+        var file = new ReadOnlyMemoryContent(oggOpus);
+        file.Headers.ContentType = new MediaTypeHeaderValue(VoiceNoteMediaType);
+        return new MultipartFormDataContent
+        {
+            { new StringContent("whatsapp"), "messaging_product" },
+            { new StringContent(VoiceNoteMediaType), "type" },
+            { file, "file", "voice-note.ogg" },
+        };
+    }
+
+    private SendResult ReadUploaded(SenderNumber number, string content, out string? mediaId)
+    {
+        try
+        {
+            mediaId = JsonSerializer.Deserialize<GraphMediaUploadResponse>(content)?.Id;
+        }
+        catch (JsonException)
+        {
+            mediaId = null;
+        }
+
+        if (string.IsNullOrWhiteSpace(mediaId))
+        {
+            LogNoMediaId(number.PhoneNumberId);
+            return new SendResult.RetryableFailure("no_media_id", "The Graph API accepted the upload but returned no media id.", null);
+        }
+
+        return new SendResult.Sent(mediaId);
+    }
+
+    private async Task<SendResult> PostAsync(
+        SenderNumber number, string edge, Func<HttpContent> body, Func<string, SendResult> onSuccess, CancellationToken cancellationToken)
     {
         var token = string.IsNullOrWhiteSpace(number.AccessToken) ? _options.FallbackAccessToken : number.AccessToken;
         if (string.IsNullOrWhiteSpace(token))
@@ -65,8 +120,8 @@ internal sealed partial class GraphApiWhatsAppSender(
         }
 
         var version = string.IsNullOrWhiteSpace(number.GraphApiVersion) ? _options.DefaultGraphApiVersion : number.GraphApiVersion.Trim();
-        var url = $"{_options.GraphApiBaseUrl.TrimEnd('/')}/{Uri.EscapeDataString(version)}/{Uri.EscapeDataString(number.PhoneNumberId)}/messages";
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
+        var url = $"{_options.GraphApiBaseUrl.TrimEnd('/')}/{Uri.EscapeDataString(version)}/{Uri.EscapeDataString(number.PhoneNumberId)}/{edge}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = body() };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
         try
@@ -176,6 +231,9 @@ internal sealed partial class GraphApiWhatsAppSender(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Graph API accepted a send from {PhoneNumberId} but returned no message id")]
     private partial void LogNoWamid(string phoneNumberId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Graph API accepted a media upload from {PhoneNumberId} but returned no media id")]
+    private partial void LogNoMediaId(string phoneNumberId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Could not mark a message read for {PhoneNumberId} (ignored): code {Code}: {Reason}")]
     private partial void LogMarkReadFailed(string phoneNumberId, string code, string reason);

@@ -20,7 +20,12 @@ namespace CleanAgent.WebApi.Controllers;
 public sealed class AgentsController(ISender sender) : ControllerBase
 {
     /// <summary>Create an agent</summary>
-    /// <remarks>Only <c>name</c> and <c>prompt</c> are required; the models default to the server's configuration.</remarks>
+    /// <remarks>
+    /// Only <c>name</c> and <c>prompt</c> are required; the models default to the server's configuration.
+    /// <c>voiceReplies</c> (<c>Never</c>, <c>WhenCustomerSpeaks</c>, <c>Always</c>; default <c>Never</c>) makes the agent answer
+    /// with WhatsApp voice notes spoken by <c>ttsModel</c> and <c>ttsVoice</c>; <c>acceptsImages</c> (default false) shows
+    /// customers' photos and stickers to a model that takes images.
+    /// </remarks>
     /// <response code="201">The agent, with its id; <c>Location</c> names it.</response>
     [HttpPost(Name = "CreateAgent")]
     [ProducesResponseType<AgentDto>(StatusCodes.Status201Created)]

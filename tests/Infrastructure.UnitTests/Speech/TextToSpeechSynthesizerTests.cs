@@ -150,6 +150,38 @@ public sealed class TextToSpeechSynthesizerTests : IDisposable
         Assert.False(failure.IsTransient);
     }
 
+    [SkippableFact]
+    public async Task A_voice_note_made_from_an_mp3_answer_passes_opusinfo()
+    {
+        Skip.If(OpusInfo() is null, "opusinfo (Debian's opus-tools) is not installed; .ci/run installs it.");
+        Answers(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Speech", "Fixtures", "sine-440hz-1s-22khz.mp3")), "audio/mpeg");
+        var speech = await Synthesizer.SynthesizeAsync("Hello.", new SpeechVoice(null, null), SpeechAudioFormat.Opus, CancellationToken.None);
+        var path = Path.Combine(Path.GetTempPath(), $"voice-note-{Guid.NewGuid():N}.ogg");
+        await File.WriteAllBytesAsync(path, speech.Bytes.ToArray());
+        try
+        {
+            var start = new System.Diagnostics.ProcessStartInfo(OpusInfo()!, [path]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+
+            Assert.True(process.ExitCode == 0, output);
+            Assert.DoesNotContain("WARNING", output, StringComparison.Ordinal);
+            Assert.Contains("Channels: 1", output, StringComparison.Ordinal);
+            Assert.Matches(@"Playback length: 0m:01\.0[0-9]{2}s", output);
+            Assert.Contains("Packet duration:   20.0ms (max),   20.0ms (avg),   20.0ms (min)", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static string? OpusInfo() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, "opusinfo"))
+            .FirstOrDefault(File.Exists);
+
     [Fact]
     public void Without_a_provider_nothing_is_spoken()
     {

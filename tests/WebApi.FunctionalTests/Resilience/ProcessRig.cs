@@ -59,6 +59,12 @@ public sealed class ProcessRig : IAsyncDisposable
 
     public FakeGraph Graph { get; }
 
+    /// <summary>The bodies of the requests the fake LLM received.</summary>
+    public IReadOnlyList<string> LlmRequests() => _llmServer.LogEntries.Select(e => e.RequestMessage.Body ?? string.Empty).ToList();
+
+    /// <summary>The fake Graph API's server itself, for a test that serves media files from it.</summary>
+    public WireMockServer GraphServer => _graphServer;
+
     public FakeLlm Llm { get; }
 
     public ReplyLedger Ledger { get; }

@@ -2,6 +2,9 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CleanAgent.Infrastructure.Audio;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+using WireMock.Matchers;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -72,6 +75,113 @@ public class MediaTestApp : ReplyTestApp
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(JsonSerializer.Serialize(new { text })));
     }
 
+    /// <summary>The speech server speaks every text as <paramref name="audio"/>, answered with <paramref name="contentType"/>.</summary>
+    public void SpeechSpeaks(byte[] audio, string contentType = "audio/ogg")
+    {
+        Speech.Given(Request.Create().WithPath("/v1/audio/speech").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", contentType).WithBody(audio));
+    }
+
+    /// <summary>The speech server fails every speech request with <paramref name="status"/>.</summary>
+    public void SpeechFails(int status)
+    {
+        Speech.Given(Request.Create().WithPath("/v1/audio/speech").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody("""{"error":{"message":"speech is down"}}"""));
+    }
+
+    /// <summary>The JSON bodies of the speech requests, in order.</summary>
+    public IReadOnlyList<JsonElement> SpeechRequests() => Speech.LogEntries
+        .Where(e => e.RequestMessage.Path == "/v1/audio/speech")
+        .OrderBy(e => e.RequestMessage.DateTime)
+        .Select(e => JsonDocument.Parse(e.RequestMessage.Body!).RootElement.Clone())
+        .ToList();
+
+    private int _uploads;
+
+    /// <summary>Meta's media upload (<c>POST /{version}/{phone-number-id}/media</c>) takes every file and gives it a new media id.</summary>
+    public void GraphAcceptsUploads()
+    {
+        Graph.Given(Request.Create().WithPath(new WildcardMatcher("/*/*/media")).UsingPost()).AtPriority(2)
+            .RespondWith(Response.Create().WithCallback(_ => new WireMock.ResponseMessage
+            {
+                StatusCode = 200,
+                Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new("application/json") },
+                BodyData = new WireMock.Util.BodyData
+                {
+                    DetectedBodyType = WireMock.Types.BodyType.String,
+                    BodyAsString = $$"""{"id":"uploaded-{{Interlocked.Increment(ref _uploads)}}"}""",
+                },
+            }));
+    }
+
+    /// <summary>The files uploaded to Meta, with their form fields, in order.</summary>
+    public async Task<IReadOnlyList<Upload>> UploadsAsync()
+    {
+        var uploads = new List<Upload>();
+        foreach (var entry in Graph.LogEntries.Where(e => e.RequestMessage.Method == "POST" && e.RequestMessage.Path.EndsWith("/media", StringComparison.Ordinal))
+            .OrderBy(e => e.RequestMessage.DateTime))
+        {
+            var contentType = MediaTypeHeaderValue.Parse(entry.RequestMessage.Headers!["Content-Type"].Single());
+            var reader = new MultipartReader(HeaderUtilities.RemoveQuotes(contentType.Boundary).Value!, new MemoryStream(entry.RequestMessage.BodyAsBytes!));
+            var fields = new Dictionary<string, string>();
+            byte[]? file = null;
+            string? fileType = null;
+            while (await reader.ReadNextSectionAsync() is { } section)
+            {
+                var disposition = ContentDispositionHeaderValue.Parse(section.ContentDisposition);
+                using var body = new MemoryStream();
+                await section.Body.CopyToAsync(body);
+                if (disposition.FileName.HasValue || disposition.FileNameStar.HasValue)
+                {
+                    file = body.ToArray();
+                    fileType = section.ContentType;
+                }
+                else
+                {
+                    fields[HeaderUtilities.RemoveQuotes(disposition.Name).Value!] = System.Text.Encoding.UTF8.GetString(body.ToArray());
+                }
+            }
+
+            uploads.Add(new Upload(entry.RequestMessage.Path, entry.RequestMessage.Headers!["Authorization"].Single(), fields, file ?? [], fileType));
+        }
+
+        return uploads;
+    }
+
+    /// <summary>The audio messages sent to Meta, in order.</summary>
+    public IReadOnlyList<JsonElement> SentAudios() => Graph.LogEntries
+        .Where(e => e.RequestMessage.Path.EndsWith("/messages", StringComparison.Ordinal) && e.RequestMessage.Body is { } b && b.Contains("\"type\":\"audio\"", StringComparison.Ordinal))
+        .OrderBy(e => e.RequestMessage.DateTime)
+        .Select(e => JsonDocument.Parse(e.RequestMessage.Body!).RootElement.Clone())
+        .ToList();
+
+    /// <summary>A status webhook for one of the business's messages, as Meta sends it (stamped now).</summary>
+    public static string StatusWebhook(string phoneNumberId, string recipient, string wamid, string status) =>
+        new JsonObject
+        {
+            ["object"] = "whatsapp_business_account",
+            ["entry"] = new JsonArray(new JsonObject
+            {
+                ["id"] = "102290129340398",
+                ["changes"] = new JsonArray(new JsonObject
+                {
+                    ["field"] = "messages",
+                    ["value"] = new JsonObject
+                    {
+                        ["messaging_product"] = "whatsapp",
+                        ["metadata"] = new JsonObject { ["display_phone_number"] = "16505553333", ["phone_number_id"] = phoneNumberId },
+                        ["statuses"] = new JsonArray(new JsonObject
+                        {
+                            ["id"] = wamid,
+                            ["status"] = status,
+                            ["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                            ["recipient_id"] = recipient,
+                        }),
+                    },
+                }),
+            }),
+        }.ToJsonString();
+
     /// <summary>The requests to Meta's media endpoints and file urls (GETs), in order.</summary>
     public IReadOnlyList<string> MediaRequests() => Graph.LogEntries
         .Where(e => e.RequestMessage.Method == "GET")
@@ -120,6 +230,9 @@ public class MediaTestApp : ReplyTestApp
         GC.SuppressFinalize(this);
     }
 }
+
+/// <summary>A file uploaded to Meta's media endpoint: its form fields and bytes.</summary>
+public sealed record Upload(string Path, string Authorization, IReadOnlyDictionary<string, string> Fields, byte[] File, string? FileType);
 
 public sealed class SqliteFileSystemMediaApp() : MediaTestApp(TestDatabase.Sqlite, "FileSystem");
 

@@ -14,7 +14,9 @@ public sealed record CreateAgentCommand(
     string? FallbackReply = null,
     IReadOnlyList<string>? HandoffPhrases = null,
     string? HandoffMessage = null,
-    string? KnowledgeLanguage = null) : ICommand<AgentDto>;
+    string? KnowledgeLanguage = null,
+    VoiceReplies? VoiceReplies = null,
+    bool? AcceptsImages = null) : ICommand<AgentDto>;
 
 internal sealed class CreateAgentCommandHandler(IApplicationDbContext db, TimeProvider time) : ICommandHandler<CreateAgentCommand, AgentDto>
 {
@@ -22,7 +24,7 @@ internal sealed class CreateAgentCommandHandler(IApplicationDbContext db, TimePr
     {
         var agent = Agent.Create(
             new AgentSettings(command.Name, command.Prompt, command.LlmModel, command.SttModel, command.TtsModel, command.TtsVoice, command.FallbackReply,
-                command.HandoffPhrases, command.HandoffMessage, command.KnowledgeLanguage),
+                command.HandoffPhrases, command.HandoffMessage, command.KnowledgeLanguage, command.VoiceReplies, command.AcceptsImages),
             time.GetUtcNow().UtcDateTime);
         db.Agents.Add(agent);
         await db.SaveChangesAsync(cancellationToken);

@@ -16,7 +16,9 @@ public sealed record UpdateAgentCommand(
     string? FallbackReply = null,
     IReadOnlyList<string>? HandoffPhrases = null,
     string? HandoffMessage = null,
-    string? KnowledgeLanguage = null) : ICommand<AgentDto>
+    string? KnowledgeLanguage = null,
+    VoiceReplies? VoiceReplies = null,
+    bool? AcceptsImages = null) : ICommand<AgentDto>
 {
     [JsonIgnore]
     public Guid Id { get; init; }
@@ -29,7 +31,7 @@ internal sealed class UpdateAgentCommandHandler(IApplicationDbContext db, TimePr
         var agent = await db.Agents.FindAsync([command.Id], cancellationToken) ?? throw new NotFoundException("Agent", command.Id);
         agent.Update(
             new AgentSettings(command.Name, command.Prompt, command.LlmModel, command.SttModel, command.TtsModel, command.TtsVoice, command.FallbackReply,
-                command.HandoffPhrases, command.HandoffMessage, command.KnowledgeLanguage),
+                command.HandoffPhrases, command.HandoffMessage, command.KnowledgeLanguage, command.VoiceReplies, command.AcceptsImages),
             time.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(cancellationToken);
         return agent.ToDto();

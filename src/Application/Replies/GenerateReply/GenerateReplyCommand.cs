@@ -1,4 +1,5 @@
 using CleanAgent.Application.Common.Interfaces;
+using CleanAgent.Application.Replies.RenderReply;
 using CleanAgent.Domain.Conversations;
 using Mediator;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,7 @@ internal sealed class GenerateReplyCommandHandler(
     ReplyReferences references,
     ReplyPrompt prompt,
     IReplyGenerator generator,
+    ReplyRenderer renderer,
     IWhatsAppSender sender,
     IOptions<ReplyOptions> options,
     TimeProvider time) : ICommandHandler<GenerateReplyCommand, bool>
@@ -56,12 +58,9 @@ internal sealed class GenerateReplyCommandHandler(
             await reading;
         }
 
-        // Render: the answer's parts go into the outbox, and the messages it answers are answered, in one commit.
+        // Render: the answer's parts (text, or voice notes) go into the outbox, and the messages it answers are answered, in one commit.
         var replyTo = unanswered.Count > 1 ? unanswered[^1].WhatsAppMessageId : null;
-        var parts = MessageSplitter.Split(answer)
-            .Select((part, i) => Message.OutboundText(conversation, part, i == 0 ? replyTo : null, Now))
-            .ToList();
-        db.Messages.AddRange(parts);
+        db.Messages.AddRange(await renderer.RenderAsync(conversation, agent, unanswered.Any(m => m.IsAudio), answer, replyTo, Now, cancellationToken));
         unanswered.ForEach(m => m.MarkAnswered(Now));
         return await db.UpdateAsync(conversation, c => c.TryRenewLease(command.Owner, Now, options.Value.Lease), cancellationToken);
     }

@@ -27,6 +27,9 @@ internal sealed partial class SimulatedGraphApi(
         ("read", TimeSpan.FromMilliseconds(1800)),
     ];
 
+    /// <summary>A voice note is also played, a while after it was read.</summary>
+    internal static readonly (string Status, TimeSpan After) PlayedTick = ("played", TimeSpan.FromMilliseconds(3000));
+
     private readonly Channel<SentMessage> _sent = Channel.CreateBounded<SentMessage>(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
 
@@ -35,6 +38,14 @@ internal sealed partial class SimulatedGraphApi(
         var wamid = SandboxWebhooks.NewWamid();
         _sent.Writer.TryWrite(new SentMessage(number.PhoneNumberId, to, wamid, time.GetUtcNow()));
         LogSent(number.PhoneNumberId, text.Length);
+        return Task.FromResult<SendResult>(new SendResult.Sent(wamid));
+    }
+
+    public Task<SendResult> SendVoiceNoteAsync(SenderNumber number, string to, ReadOnlyMemory<byte> oggOpus, string? replyToWamid, CancellationToken cancellationToken)
+    {
+        var wamid = SandboxWebhooks.NewWamid();
+        _sent.Writer.TryWrite(new SentMessage(number.PhoneNumberId, to, wamid, time.GetUtcNow(), IsVoiceNote: true));
+        LogSentVoiceNote(number.PhoneNumberId, oggOpus.Length);
         return Task.FromResult<SendResult>(new SendResult.Sent(wamid));
     }
 
@@ -66,7 +77,7 @@ internal sealed partial class SimulatedGraphApi(
     {
         try
         {
-            foreach (var (status, after) in Ticks)
+            foreach (var (status, after) in message.IsVoiceNote ? [.. Ticks, PlayedTick] : Ticks)
             {
                 var due = message.SentAt + after;
                 var wait = due - time.GetUtcNow();
@@ -102,10 +113,13 @@ internal sealed partial class SimulatedGraphApi(
         await sender.Send(new ReceiveMetaWebhookCommand(body, SandboxWebhooks.Sign(body, number.AppSecret)), cancellationToken);
     }
 
-    private sealed record SentMessage(string PhoneNumberId, string To, string Wamid, DateTimeOffset SentAt);
+    private sealed record SentMessage(string PhoneNumberId, string To, string Wamid, DateTimeOffset SentAt, bool IsVoiceNote = false);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Sandbox number {PhoneNumberId} sent a text of {Length} characters to the simulator")]
     private partial void LogSent(string phoneNumberId, int length);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Sandbox number {PhoneNumberId} sent a voice note of {Bytes} bytes")]
+    private partial void LogSentVoiceNote(string phoneNumberId, int bytes);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The simulator could not report a status of sandbox number {PhoneNumberId}")]
     private partial void LogTickFailed(string phoneNumberId, Exception exception);

@@ -19,5 +19,6 @@ internal sealed class AgentConfiguration : IEntityTypeConfiguration<Agent>
         builder.Property(a => a.HandoffPhrases).HasConversion(JsonColumn.Converter<IReadOnlyList<string>>(), JsonColumn.ListComparer()).HasMaxLength(4000);
         builder.Property(a => a.HandoffMessage).HasMaxLength(4096);
         builder.Property(a => a.KnowledgeLanguage).HasMaxLength(8).IsRequired();
+        builder.Property(a => a.VoiceReplies).HasConversion<string>().HasMaxLength(32).HasDefaultValue(VoiceReplies.Never);
     }
 }

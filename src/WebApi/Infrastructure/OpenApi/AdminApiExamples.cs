@@ -26,7 +26,10 @@ internal static class AdminApiExamples
           "fallbackReply": "Sorry, I don't know that yet. A colleague will get back to you.",
           "handoffPhrases": ["human", "agent", "person"],
           "handoffMessage": "A colleague will answer you here shortly.",
-          "knowledgeLanguage": "auto"
+          "knowledgeLanguage": "auto",
+          "ttsVoice": "alloy",
+          "voiceReplies": "WhenCustomerSpeaks",
+          "acceptsImages": true
         }
         """;
 

@@ -12,6 +12,8 @@ namespace CleanAgent.AdminApiClient.Models
     public partial class AgentDto : IParsable
     #pragma warning restore CS1591
     {
+        /// <summary>The acceptsImages property</summary>
+        public bool? AcceptsImages { get; set; }
         /// <summary>The createdAt property</summary>
         public DateTimeOffset? CreatedAt { get; set; }
         /// <summary>The fallbackReply property</summary>
@@ -98,6 +100,8 @@ namespace CleanAgent.AdminApiClient.Models
 #endif
         /// <summary>The updatedAt property</summary>
         public DateTimeOffset? UpdatedAt { get; set; }
+        /// <summary>The voiceReplies property</summary>
+        public global::CleanAgent.AdminApiClient.Models.VoiceReplies? VoiceReplies { get; set; }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -116,6 +120,7 @@ namespace CleanAgent.AdminApiClient.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "acceptsImages", n => { AcceptsImages = n.GetBoolValue(); } },
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "fallbackReply", n => { FallbackReply = n.GetStringValue(); } },
                 { "handoffMessage", n => { HandoffMessage = n.GetStringValue(); } },
@@ -129,6 +134,7 @@ namespace CleanAgent.AdminApiClient.Models
                 { "ttsModel", n => { TtsModel = n.GetStringValue(); } },
                 { "ttsVoice", n => { TtsVoice = n.GetStringValue(); } },
                 { "updatedAt", n => { UpdatedAt = n.GetDateTimeOffsetValue(); } },
+                { "voiceReplies", n => { VoiceReplies = n.GetEnumValue<global::CleanAgent.AdminApiClient.Models.VoiceReplies>(); } },
             };
         }
         /// <summary>
@@ -138,6 +144,7 @@ namespace CleanAgent.AdminApiClient.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteBoolValue("acceptsImages", AcceptsImages);
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
             writer.WriteStringValue("fallbackReply", FallbackReply);
             writer.WriteStringValue("handoffMessage", HandoffMessage);
@@ -151,6 +158,7 @@ namespace CleanAgent.AdminApiClient.Models
             writer.WriteStringValue("ttsModel", TtsModel);
             writer.WriteStringValue("ttsVoice", TtsVoice);
             writer.WriteDateTimeOffsetValue("updatedAt", UpdatedAt);
+            writer.WriteEnumValue<global::CleanAgent.AdminApiClient.Models.VoiceReplies>("voiceReplies", VoiceReplies);
         }
     }
 }

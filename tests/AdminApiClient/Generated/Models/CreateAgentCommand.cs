@@ -12,6 +12,8 @@ namespace CleanAgent.AdminApiClient.Models
     public partial class CreateAgentCommand : IParsable
     #pragma warning restore CS1591
     {
+        /// <summary>The acceptsImages property</summary>
+        public bool? AcceptsImages { get; set; }
         /// <summary>The fallbackReply property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -92,6 +94,8 @@ namespace CleanAgent.AdminApiClient.Models
 #else
         public string TtsVoice { get; set; }
 #endif
+        /// <summary>The voiceReplies property</summary>
+        public global::CleanAgent.AdminApiClient.Models.VoiceReplies? VoiceReplies { get; set; }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -110,6 +114,7 @@ namespace CleanAgent.AdminApiClient.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "acceptsImages", n => { AcceptsImages = n.GetBoolValue(); } },
                 { "fallbackReply", n => { FallbackReply = n.GetStringValue(); } },
                 { "handoffMessage", n => { HandoffMessage = n.GetStringValue(); } },
                 { "handoffPhrases", n => { HandoffPhrases = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
@@ -120,6 +125,7 @@ namespace CleanAgent.AdminApiClient.Models
                 { "sttModel", n => { SttModel = n.GetStringValue(); } },
                 { "ttsModel", n => { TtsModel = n.GetStringValue(); } },
                 { "ttsVoice", n => { TtsVoice = n.GetStringValue(); } },
+                { "voiceReplies", n => { VoiceReplies = n.GetEnumValue<global::CleanAgent.AdminApiClient.Models.VoiceReplies>(); } },
             };
         }
         /// <summary>
@@ -129,6 +135,7 @@ namespace CleanAgent.AdminApiClient.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteBoolValue("acceptsImages", AcceptsImages);
             writer.WriteStringValue("fallbackReply", FallbackReply);
             writer.WriteStringValue("handoffMessage", HandoffMessage);
             writer.WriteCollectionOfPrimitiveValues<string>("handoffPhrases", HandoffPhrases);
@@ -139,6 +146,7 @@ namespace CleanAgent.AdminApiClient.Models
             writer.WriteStringValue("sttModel", SttModel);
             writer.WriteStringValue("ttsModel", TtsModel);
             writer.WriteStringValue("ttsVoice", TtsVoice);
+            writer.WriteEnumValue<global::CleanAgent.AdminApiClient.Models.VoiceReplies>("voiceReplies", VoiceReplies);
         }
     }
 }

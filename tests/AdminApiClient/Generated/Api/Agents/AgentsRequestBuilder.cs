@@ -71,7 +71,7 @@ namespace CleanAgent.AdminApiClient.Api.Agents
             return collectionResult?.AsList();
         }
         /// <summary>
-        /// Only `name` and `prompt` are required; the models default to the server&apos;s configuration.
+        /// Only `name` and `prompt` are required; the models default to the server&apos;s configuration.`voiceReplies` (`Never`, `WhenCustomerSpeaks`, `Always`; default `Never`) makes the agent answerwith WhatsApp voice notes spoken by `ttsModel` and `ttsVoice`; `acceptsImages` (default false) showscustomers&apos; photos and stickers to a model that takes images.
         /// </summary>
         /// <returns>A <see cref="global::CleanAgent.AdminApiClient.Models.AgentDto"/></returns>
         /// <param name="body">The request body</param>
@@ -119,7 +119,7 @@ namespace CleanAgent.AdminApiClient.Api.Agents
             return requestInfo;
         }
         /// <summary>
-        /// Only `name` and `prompt` are required; the models default to the server&apos;s configuration.
+        /// Only `name` and `prompt` are required; the models default to the server&apos;s configuration.`voiceReplies` (`Never`, `WhenCustomerSpeaks`, `Always`; default `Never`) makes the agent answerwith WhatsApp voice notes spoken by `ttsModel` and `ttsVoice`; `acceptsImages` (default false) showscustomers&apos; photos and stickers to a model that takes images.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
