@@ -326,6 +326,19 @@ public sealed class Message
         }
     }
 
+    /// <summary>
+    /// Our side ended the call (<c>completed</c>, <c>rejected</c>, <c>failed</c>, <c>interrupted</c>): its outcome and length,
+    /// and why, when it was refused or cut short (shown as the message's error).
+    /// </summary>
+    public void RecordCallEnd(string outcome, int? durationSeconds, string? reason)
+    {
+        ApplyCallEvent(outcome, durationSeconds, connectRawJson: null);
+        if (!string.IsNullOrWhiteSpace(reason))
+        {
+            ErrorTitle = Clip(reason, 1000);
+        }
+    }
+
     private static int CallRank(string? status) => status switch
     {
         null => 0,

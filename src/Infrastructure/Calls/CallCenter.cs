@@ -212,7 +212,7 @@ internal sealed partial class CallCenter(
                 await TryAsync(() => accepted ? control.TerminateAsync(plan.Number, callId, cleanup.Token) : control.RejectAsync(plan.Number, callId, cleanup.Token));
             }
 
-            await RecordEndAsync(known, callId, accepted ? "completed" : "failed", accepted ? duration : null, cleanup.Token);
+            await RecordEndAsync(known, callId, accepted ? "completed" : "failed", accepted ? duration : null, cleanup.Token, accepted ? null : reason);
         }
     }
 
@@ -238,13 +238,13 @@ internal sealed partial class CallCenter(
         }
 
         await TryAsync(() => control.RejectAsync(number, callId, cancellationToken));
-        await RecordEndAsync(known, callId, "rejected", null, cancellationToken);
+        await RecordEndAsync(known, callId, "rejected", null, cancellationToken, reason);
     }
 
-    private async Task RecordEndAsync(KnownNumber known, string callId, string outcome, int? duration, CancellationToken cancellationToken)
+    private async Task RecordEndAsync(KnownNumber known, string callId, string outcome, int? duration, CancellationToken cancellationToken, string? reason = null)
     {
         await using var scope = scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new EndCallCommand(known.Id, callId, outcome, duration), CancellationToken.None);
+        await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new EndCallCommand(known.Id, callId, outcome, duration, reason), CancellationToken.None);
     }
 
     private async Task TryAsync(Func<Task> action)

@@ -28,13 +28,14 @@ public sealed partial class CallTests : DatabaseTest<SqliteCallApp>, IClassFixtu
         settings.MaxConcurrent = 4;
         settings.NoSpeechTimeoutSeconds = 120;
         app.Janus.GenerateError = null;
+        app.Clock.Now = null;
         app.Speech.Said.Clear();
         app.Speech.Heard.Clear();
         app.Janus.Requests.Clear();
         app.Janus.PlainAnswers.Clear();
     }
 
-    private async Task<Guid> SetUpAsync(bool callsEnabled = true)
+    private async Task<Guid> SetUpAsync(bool callsEnabled = true, object? callHours = null)
     {
         App.GraphAcceptsEverything();
         App.LlmAnswers("We open at nine.");
@@ -43,6 +44,7 @@ public sealed partial class CallTests : DatabaseTest<SqliteCallApp>, IClassFixtu
         var body = Numbers.ValidBody(PhoneNumberId, Meta.AppSecret, Meta.AccessToken);
         body["agentId"] = agentId;
         body["callsEnabled"] = callsEnabled;
+        body["callHours"] = callHours;
         return (await Numbers.AddAsync(admin, body)).GetProperty("id").GetGuid();
     }
 
@@ -137,6 +139,39 @@ public sealed partial class CallTests : DatabaseTest<SqliteCallApp>, IClassFixtu
         await WaitForActionsAsync("reject");
         Assert.Empty(App.Janus.Requests);
         await ReplyTestApp.EventuallyAsync(async () => (await CallMessageAsync("wacid.OFF1")).CallStatus == "rejected", "the call stored as rejected");
+    }
+
+    [SkippableFact]
+    public async Task Call_outside_the_numbers_call_hours_is_rejected_and_stored_with_its_reason_and_one_within_is_answered()
+    {
+        RequireDatabase();
+        await SetUpAsync(callHours: new
+        {
+            timeZone = "Europe/Rome",
+            ranges = new[] { new { days = new[] { "Monday", "Tuesday", "Wednesday", "Thursday", "Friday" }, from = "09:00", to = "18:00" } },
+        });
+
+        App.Clock.Now = new DateTimeOffset(2026, 12, 5, 10, 0, 0, TimeSpan.Zero); // Saturday, 11:00 in Rome
+        await PostAsync("wacid.SATURDAY", "connect");
+
+        await WaitForActionsAsync("reject");
+        Assert.Empty(App.Janus.Requests);
+        await ReplyTestApp.EventuallyAsync(async () => (await CallMessageAsync("wacid.SATURDAY")).CallStatus == "rejected", "the call stored as rejected");
+        var rejected = await CallMessageAsync("wacid.SATURDAY");
+        Assert.Equal("outside the number's call hours: Mon,Tue,Wed,Thu,Fri 09:00-18:00 (Europe/Rome)", rejected.ErrorTitle);
+        using (var admin = App.CreateAdminClient())
+        {
+            var history = await admin.GetStringAsync($"/api/conversations/{rejected.ConversationId}/messages");
+            Assert.Contains("outside the number's call hours", history, StringComparison.Ordinal);
+        }
+
+        App.Clock.Now = new DateTimeOffset(2026, 12, 2, 16, 59, 0, TimeSpan.Zero); // Wednesday, 17:59 in Rome
+        await PostAsync("wacid.WEDNESDAY", "connect");
+
+        await WaitForActionsAsync("reject", "pre_accept", "accept");
+        await PostAsync("wacid.WEDNESDAY", "terminate", duration: 4);
+        await ReplyTestApp.EventuallyAsync(() => Task.FromResult(App.Calls.ActiveCalls == 0 && App.Janus.Destroyed == 1), "the call freed");
+        Assert.Null((await CallMessageAsync("wacid.WEDNESDAY")).ErrorTitle);
     }
 
     [SkippableFact]

@@ -34,6 +34,9 @@ public class CallTestApp : ReplyTestApp
 
     public FakeSpeech Speech { get; } = new();
 
+    /// <summary>The app's clock: the real time unless a test fixes it (timers stay real).</summary>
+    public SettableClock Clock { get; } = new();
+
     internal CallCenter Calls => Services.GetRequiredService<CallCenter>();
 
     /// <summary>The live <c>Calls</c> settings; a test may change them before it posts a call.</summary>
@@ -44,6 +47,7 @@ public class CallTestApp : ReplyTestApp
         base.ConfigureWebHost(builder);
         builder.ConfigureTestServices(services =>
         {
+            services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<ISpeechTranscriber>(Speech);
             services.AddSingleton<ISpeechSynthesizer>(Speech);
         });
@@ -133,6 +137,14 @@ public sealed class FakeSpeech : ISpeechTranscriber, ISpeechSynthesizer
 
         return Task.FromResult(new SynthesizedSpeech(pcm, "audio/pcm", SpeechAudioFormat.Pcm));
     }
+}
+
+/// <summary>A clock a test can stop at a chosen instant; null follows the system clock. Timers and delays stay real.</summary>
+public sealed class SettableClock : TimeProvider
+{
+    public DateTimeOffset? Now { get; set; }
+
+    public override DateTimeOffset GetUtcNow() => Now ?? base.GetUtcNow();
 }
 
 public sealed class SqliteCallApp() : CallTestApp(TestDatabase.Sqlite);
