@@ -273,6 +273,67 @@ public sealed partial class CallTests : DatabaseTest<SqliteCallApp>, IClassFixtu
         Assert.Equal("completed", (await CallMessageAsync("wacid.SILENT")).CallStatus);
     }
 
+    [SkippableFact]
+    public async Task Stopping_the_service_ends_a_live_call_as_interrupted_tells_Meta_and_frees_Janus()
+    {
+        RequireDatabase();
+        await SetUpAsync();
+        var instance = App.WithWebHostBuilder(_ => { }); // a second instance on the same database, stopped below
+        using (var client = instance.CreateClient())
+        {
+            var response = await client.PostWebhookAsync(CallTestApp.CallWebhook(PhoneNumberId, Customer, "wacid.STOPPED", "connect", Offer));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await WaitForActionsAsync("pre_accept", "accept");
+        await ReplyTestApp.EventuallyAsync(async () => (await CallMessageAsync("wacid.STOPPED")) is { CallStatus: "accepted", StatusAt: not null }, "the call stored as live");
+        await ReplyTestApp.EventuallyAsync(async () => (await TurnsAsync()).Count == 1, "the greeting stored");
+
+        await instance.DisposeAsync(); // the restart's first half: the service stops with the call live
+
+        Assert.Equal(["pre_accept", "accept", "terminate"], CallActions().Select(a => a.Action));
+        var call = await CallMessageAsync("wacid.STOPPED");
+        Assert.Equal(Message.CallInterrupted, call.CallStatus);
+        Assert.Equal(Message.CallCutOff, call.ErrorTitle);
+        Assert.NotNull(call.CallDurationSeconds);
+        Assert.Equal((1, 1, 0), (App.Janus.HungUp, App.Janus.Destroyed, App.Janus.Sessions));
+    }
+
+    [SkippableFact]
+    public async Task A_call_lost_with_a_crashed_process_is_ended_by_the_restarted_app_lasting_to_its_last_turn()
+    {
+        RequireDatabase();
+        var numberId = await SetUpAsync();
+        var calledAt = DateTime.UtcNow.AddSeconds(-30);
+        await App.WithDbAsync(async db =>
+        {
+            // What a crash leaves behind: a call answered, three turns, the lease last renewed 10 s ago, never ended.
+            var conversation = Conversation.Start(numberId, Customer, null, calledAt);
+            db.Conversations.Add(conversation);
+            var call = Message.Call(conversation, "wacid.CRASHED", customerCalled: true, calledAt, "{}", calledAt);
+            call.RecordCallAnswered(calledAt.AddSeconds(1));
+            call.RenewCallLease(calledAt.AddSeconds(20));
+            db.Messages.AddRange(
+                call,
+                Message.CallTurn(conversation, fromCustomer: false, "Hello, this is Bella. How can I help you?", calledAt.AddSeconds(2)),
+                Message.CallTurn(conversation, fromCustomer: true, "When do you open?", calledAt.AddSeconds(12)),
+                Message.CallTurn(conversation, fromCustomer: false, "We open at nine.", calledAt.AddSeconds(14)));
+            return await db.SaveChangesAsync();
+        });
+        Assert.Equal("accepted", (await CallMessageAsync("wacid.CRASHED")).CallStatus); // this process's leases are 60 s: not lost yet
+
+        await using var restarted = App.WithWebHostBuilder(builder => builder.UseSetting("Calls:LeaseSeconds", "3"));
+        _ = restarted.Server; // starts it: the start-up check finds the call nobody renews
+
+        await WaitForActionsAsync("terminate");
+        Assert.Contains("wacid.CRASHED", CallActions().Single().Body, StringComparison.Ordinal);
+        var ended = await CallMessageAsync("wacid.CRASHED");
+        Assert.Equal(Message.CallInterrupted, ended.CallStatus);
+        Assert.Equal(14, ended.CallDurationSeconds);
+        Assert.Equal(Message.CallCutOff, ended.ErrorTitle);
+        Assert.Empty(App.Janus.Requests); // its Janus session died with the old process; Janus times it out
+    }
+
     [GeneratedRegex("\"action\":\"([a-z_]+)\"")]
     private static partial Regex ActionPattern();
 
