@@ -29,8 +29,7 @@ public sealed partial class CallTests : DatabaseTest<SqliteCallApp>, IClassFixtu
         settings.NoSpeechTimeoutSeconds = 120;
         app.Janus.GenerateError = null;
         app.Clock.Now = null;
-        app.Speech.Said.Clear();
-        app.Speech.Heard.Clear();
+        app.Speech.Transcribes("When do you open?");
         app.Janus.Requests.Clear();
         app.Janus.PlainAnswers.Clear();
     }
