@@ -89,7 +89,9 @@ public sealed partial class CallTests : DatabaseTest<SqliteCallApp>, IClassFixtu
         // The greeting is heard first.
         var greeting = await caller.ReceiveAsync(minimumPackets: 20);
         Assert.True(greeting >= 20);
-        Assert.Equal("Hello, this is Bella. How can I help you?", App.Speech.Said.First());
+        // The speech server logs a request just after it answers it: wait for the entry rather than race it.
+        await ReplyTestApp.EventuallyAsync(() => Task.FromResult(App.Speech.Said.Count > 0), "the greeting synthesized");
+        Assert.Equal("Hello, this is Bella. How can I help you?", App.Speech.Said[0]);
 
         // The caller asks; the agent's answer comes back as audio.
         await caller.SpeakAsync(TimeSpan.FromMilliseconds(1200));
