@@ -29,13 +29,19 @@ public sealed class DashboardFlowTests(DashboardApp app) : IClassFixture<Dashboa
         await page.GetByLabel("Display Name", new() { Exact = true }).FillAsync("Corner Bakery");
         await page.GetByLabel("Phone Number ID", new() { Exact = true }).FillAsync("106540352242922");
         await page.GetByLabel("App Secret", new() { Exact = true }).FillAsync("browser-app-secret");
+        await page.GetByLabel("Answer WhatsApp calls with the agent").CheckAsync();
+        await page.GetByLabel("Call Hours Time Zone", new() { Exact = true }).FillAsync("Rome");
+        await page.GetByLabel("Call Hours", new() { Exact = true }).FillAsync("Mon-Fri 09:00-18:00\nSat 10:00 - 13:00");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add number" }).ClickAsync();
         var phoneError = page.Locator("#phoneNumber ~ .validation-message");
         await Expect(phoneError).ToContainTextAsync("'12' is not a valid phone number");
+        await Expect(page.Locator("#callHoursTimeZone ~ .validation-message")).ToContainTextAsync("'Rome' is not an IANA time zone");
+        await Expect(page.GetByLabel("Answer WhatsApp calls with the agent")).ToBeCheckedAsync();
         await page.ScreenshotAsync(app, "number-form-error");
 
         await page.GetByLabel("WhatsApp Number", new() { Exact = true }).FillAsync("+1 650 253 0000");
         await page.GetByLabel("App Secret", new() { Exact = true }).FillAsync("browser-app-secret");
+        await page.GetByLabel("Call Hours Time Zone", new() { Exact = true }).FillAsync("Europe/Rome");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add number" }).ClickAsync();
 
         // 3. Its webhook URL is shown for copying into Meta's form.
@@ -43,6 +49,19 @@ public sealed class DashboardFlowTests(DashboardApp app) : IClassFixture<Dashboa
         await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Corner Bakery", Exact = true })).ToBeVisibleAsync();
         await Expect(page.Locator("#webhook-url")).ToHaveTextAsync(new Uri(app.BaseAddress, "/api/meta-webhook").ToString());
         await Expect(page.Locator("#verify-token")).ToHaveTextAsync("browser-verify-token");
+
+        // Its call settings come back on the edit form; calls turned off there stay off.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Edit Corner Bakery" }).ClickAsync();
+        await Expect(page.GetByLabel("Answer WhatsApp calls with the agent")).ToBeCheckedAsync();
+        await Expect(page.GetByLabel("Call Hours Time Zone", new() { Exact = true })).ToHaveValueAsync("Europe/Rome");
+        await Expect(page.GetByLabel("Call Hours", new() { Exact = true })).ToHaveValueAsync("Mon,Tue,Wed,Thu,Fri 09:00-18:00\nSat 10:00-13:00");
+        await page.GetByLabel("Answer WhatsApp calls with the agent").UncheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/numbers$"));
+        await page.GetByRole(AriaRole.Link, new() { Name = "Edit Corner Bakery" }).ClickAsync();
+        await Expect(page.GetByLabel("Answer WhatsApp calls with the agent")).Not.ToBeCheckedAsync();
+        await Expect(page.GetByLabel("Call Hours", new() { Exact = true })).ToHaveValueAsync("Mon,Tue,Wed,Thu,Fri 09:00-18:00\nSat 10:00-13:00");
+        await page.GotoAsync("/numbers");
 
         // 4. Try it: the sandbox answers from the sample FAQ with the offline responder, and the answer is read.
         await page.GetByRole(AriaRole.Link, new() { Name = "Try it" }).First.ClickAsync();

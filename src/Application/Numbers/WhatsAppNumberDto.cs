@@ -27,7 +27,8 @@ public sealed record WhatsAppNumberDto(
     DateTime? LastEventAt,
     DateTime CreatedAt,
     DateTime UpdatedAt,
-    bool CallsEnabled = false)
+    bool CallsEnabled = false,
+    CallHoursDto? CallHours = null)
 {
     public static WhatsAppNumberDto From(WhatsAppNumber number, string webhookUrl) => new(
         number.Id,
@@ -53,5 +54,6 @@ public sealed record WhatsAppNumberDto(
         number.LastEventAt,
         number.CreatedAt,
         number.UpdatedAt,
-        number.CallsEnabled);
+        number.CallsEnabled,
+        CallHoursDto.From(number.CallHours));
 }

@@ -22,6 +22,7 @@ public interface IWhatsAppNumberFields
     int? MaxSendsPerSecond { get; }
     bool? IsSandbox { get; }
     bool? CallsEnabled { get; }
+    CallHoursDto? CallHours { get; }
 }
 
 internal static class WhatsAppNumberRules
@@ -75,6 +76,7 @@ internal static class WhatsAppNumberRules
             .WithName("Max sends per second").OverridePropertyName("maxSendsPerSecond");
         validator.RuleFor(x => x.AppSecret).MaximumLength(256).WithName("App Secret").OverridePropertyName("appSecret");
         validator.RuleFor(x => x.AccessToken).MaximumLength(4096).WithName("Access token").OverridePropertyName("accessToken");
+        validator.RuleFor(x => x.CallHours).Custom((hours, context) => CheckCallHours(hours, (name, error) => context.AddFailure(name, error)));
         validator.RuleFor(x => x.AgentId)
             .MustAsync(async (id, ct) => id is null || await db.Agents.AnyAsync(a => a.Id == id, ct))
             .WithMessage("No agent has the id '{PropertyValue}'.")
@@ -93,7 +95,69 @@ internal static class WhatsAppNumberRules
         fields.MaxSendsPerSecond,
         fields.WabaId,
         fields.IsSandbox ?? false,
-        fields.CallsEnabled ?? false);
+        fields.CallsEnabled ?? false,
+        fields.CallHours?.ToDomain());
+
+
+    /// <summary>Each mistake is named by its JSON path (<c>callHours.ranges[1].from</c>), so a form can put it beside its field.</summary>
+    private static void CheckCallHours(CallHoursDto? hours, Action<string, string> fail)
+    {
+        if (hours?.Ranges is not { Count: > 0 } ranges)
+        {
+            return; // none: calls at any time
+        }
+
+        if (!Domain.Numbers.CallHours.IsKnownTimeZone(hours.TimeZone))
+        {
+            fail("callHours.timeZone", string.IsNullOrWhiteSpace(hours.TimeZone)
+                ? "Call hours need an IANA time zone, e.g. Europe/Rome or America/New_York."
+                : $"'{Clip(hours.TimeZone)}' is not an IANA time zone this server knows; write e.g. Europe/Rome or America/New_York.");
+        }
+
+        if (ranges.Count > Domain.Numbers.CallHours.MaxRanges)
+        {
+            fail("callHours.ranges", $"Call hours take at most {Domain.Numbers.CallHours.MaxRanges} ranges.");
+            return;
+        }
+
+        for (var i = 0; i < ranges.Count; i++)
+        {
+            var path = $"callHours.ranges[{i}]";
+            var range = ranges[i];
+            if (range is null)
+            {
+                fail(path, "A range needs days, from and to.");
+                continue;
+            }
+
+            if (range.Days is not { Count: > 0 })
+            {
+                fail(path + ".days", "Name at least one day: Monday … Sunday (or Mon … Sun).");
+            }
+            else if (range.Days.FirstOrDefault(d => !Domain.Numbers.CallHours.TryParseDay(d, out _)) is { } bad)
+            {
+                fail(path + ".days", $"'{Clip(bad)}' is not a day; write Monday … Sunday (or Mon … Sun).");
+            }
+
+            var fromOk = Domain.Numbers.CallHours.TryParseTime(range.From, out var from);
+            var toOk = Domain.Numbers.CallHours.TryParseTime(range.To, out var to);
+            if (!fromOk)
+            {
+                fail(path + ".from", $"'{Clip(range.From)}' is not a time; write it as 24-hour HH:mm, e.g. 09:00.");
+            }
+
+            if (!toOk)
+            {
+                fail(path + ".to", $"'{Clip(range.To)}' is not a time; write it as 24-hour HH:mm, e.g. 18:00.");
+            }
+            else if (fromOk && from == to)
+            {
+                fail(path + ".to", "The range ends when it starts; for a range past midnight write e.g. from 22:00 to 02:00.");
+            }
+        }
+    }
+
+    private static string Clip(string? value) => value is null ? string.Empty : value.Length > 64 ? value[..64] + "…" : value;
 
     public static void StoreSecrets(this WhatsAppNumber number, IWhatsAppNumberFields fields, ISecretProtector protector)
     {

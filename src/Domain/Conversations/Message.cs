@@ -368,6 +368,60 @@ public sealed class Message
         }
     }
 
+    /// <summary>The call's outcome when the service stopped or crashed while it was live.</summary>
+    public const string CallInterrupted = "interrupted";
+
+    /// <summary>Why an <see cref="CallInterrupted"/> call ended, as its error.</summary>
+    public const string CallCutOff = "the call was cut off: the service stopped while it was live";
+
+    /// <summary>
+    /// We answered the call and it is live in this process. For a live call, <see cref="StatusAt"/> is its lease: the
+    /// process holding it renews it (<see cref="RenewCallLease"/>); a call whose lease ran out was lost with its process.
+    /// </summary>
+    public void RecordCallAnswered(DateTime now)
+    {
+        ApplyCallEvent("accepted", durationSeconds: null, connectRawJson: null);
+        StatusAt = now;
+    }
+
+    public void RenewCallLease(DateTime now)
+    {
+        if (IsLiveCall)
+        {
+            StatusAt = now;
+        }
+    }
+
+    /// <summary>Answered by us and not ended yet, as far as the database knows.</summary>
+    public bool IsLiveCall => Type == CallType && Direction == MessageDirection.Inbound && CallStatus == "accepted";
+
+    /// <summary>A live call whose process stopped renewing its lease before <paramref name="expiredBefore"/>.</summary>
+    public bool IsLostCall(DateTime expiredBefore) => IsLiveCall && (StatusAt ?? Timestamp) < expiredBefore;
+
+    /// <summary>
+    /// A call lost with its process (a restart or crash): ended as <see cref="CallInterrupted"/>, lasting until the last
+    /// turn known to have been spoken on it (none: zero).
+    /// </summary>
+    public void InterruptCall(DateTime? lastTurnAt, string reason)
+    {
+        var answeredAt = Timestamp;
+        var seconds = lastTurnAt is { } last && last > answeredAt ? (int)(last - answeredAt).TotalSeconds : 0;
+        RecordCallEnd(CallInterrupted, seconds, reason);
+    }
+
+    /// <summary>
+    /// Our side ended the call (<c>completed</c>, <c>rejected</c>, <c>failed</c>, <c>interrupted</c>): its outcome and length,
+    /// and why, when it was refused or cut short (shown as the message's error).
+    /// </summary>
+    public void RecordCallEnd(string outcome, int? durationSeconds, string? reason)
+    {
+        ApplyCallEvent(outcome, durationSeconds, connectRawJson: null);
+        if (!string.IsNullOrWhiteSpace(reason))
+        {
+            ErrorTitle = Clip(reason, 1000);
+        }
+    }
+
     private static int CallRank(string? status) => status switch
     {
         null => 0,

@@ -31,6 +31,9 @@ public sealed class WhatsAppNumber
     /// <summary>Whether the number's agent answers WhatsApp voice calls; off by default (calls are then rejected).</summary>
     public bool CallsEnabled { get; private set; }
 
+    /// <summary>When the agent takes calls; null: at any time.</summary>
+    public CallHours? CallHours { get; private set; }
+
     public Guid? AgentId { get; private set; }
     public string? AppId { get; private set; }
     public string? BusinessId { get; private set; }
@@ -62,6 +65,9 @@ public sealed class WhatsAppNumber
     public bool HasAppSecret => ProtectedAppSecret is not null;
     public bool HasAccessToken => ProtectedAccessToken is not null;
 
+    /// <summary>Whether a call placed at <paramref name="at"/> is within the number's call hours (always, without them).</summary>
+    public bool TakesCallsAt(DateTimeOffset at) => CallHours?.IsOpenAt(at) ?? true;
+
     /// <summary>The account id account-level webhooks are matched with: the WABA id, else the Business ID.</summary>
     public string? AccountId => WabaId ?? BusinessId;
 
@@ -80,6 +86,7 @@ public sealed class WhatsAppNumber
         Status = settings.Status;
         IsSandbox = settings.IsSandbox;
         CallsEnabled = settings.CallsEnabled;
+        CallHours = settings.CallHours;
         AgentId = settings.AgentId;
         AppId = Blank(settings.AppId);
         BusinessId = Blank(settings.BusinessId);
@@ -145,4 +152,5 @@ public sealed record WhatsAppNumberSettings(
     int? MaxSendsPerSecond = null,
     string? WabaId = null,
     bool IsSandbox = false,
-    bool CallsEnabled = false);
+    bool CallsEnabled = false,
+    CallHours? CallHours = null);

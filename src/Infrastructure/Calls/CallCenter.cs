@@ -5,6 +5,9 @@ using System.Threading.Channels;
 using CleanAgent.Application.Calls;
 using CleanAgent.Application.Calls.AnswerCall;
 using CleanAgent.Application.Calls.EndCall;
+using CleanAgent.Application.Calls.EndLostCalls;
+using CleanAgent.Application.Calls.RecordCallAnswered;
+using CleanAgent.Application.Calls.RenewCallLeases;
 using CleanAgent.Application.Replies;
 using CleanAgent.Application.Speech;
 using CleanAgent.Application.Webhooks;
@@ -25,7 +28,9 @@ namespace CleanAgent.Infrastructure.Calls;
 /// answer goes to <c>process</c>, and Janus's WebRTC answer goes to Meta with <c>pre_accept</c> then <c>accept</c>. The call
 /// then runs as a <see cref="LiveCall"/> until Meta's <c>terminate</c>, a Janus hang-up, or the call ends itself; every
 /// end hangs the handle up, destroys the session and frees the ports. Calls live in this process: a redelivered
-/// <c>connect</c> of a call already seen is ignored.
+/// <c>connect</c> of a call already seen is ignored. A stop ends live calls as <c>interrupted</c> (Meta is told); a live
+/// call's lease in the database is renewed while it runs, and calls whose lease ran out (their process crashed) are
+/// ended by whichever instance sees it first.
 /// </summary>
 internal sealed partial class CallCenter(
     IServiceScopeFactory scopes,
@@ -41,6 +46,7 @@ internal sealed partial class CallCenter(
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _active = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTime> _seen = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, bool> _running = new();
+    private readonly ConcurrentDictionary<string, Guid> _live = new(StringComparer.Ordinal);
     private int _janusUnsetLogged;
     private int _speechUnsetLogged;
 
@@ -59,6 +65,7 @@ internal sealed partial class CallCenter(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var leases = Task.Run(() => KeepLeasesAsync(stoppingToken), CancellationToken.None);
         try
         {
             await foreach (var (number, call) in _signals.Reader.ReadAllAsync(stoppingToken))
@@ -98,6 +105,48 @@ internal sealed partial class CallCenter(
         }
 
         await Task.WhenAll(_running.Keys).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await leases.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    /// <summary>
+    /// Renews the leases of this process's live calls and ends the calls nobody renews (lost with a crashed or restarted
+    /// process), first at start-up, then every third of <c>Calls:LeaseSeconds</c>.
+    /// </summary>
+    private async Task KeepLeasesAsync(CancellationToken stopping)
+    {
+        var lease = TimeSpan.FromSeconds(Math.Max(1, options.Value.LeaseSeconds));
+        using var timer = new PeriodicTimer(lease / 3);
+        try
+        {
+            do
+            {
+                try
+                {
+                    IReadOnlyList<LostCall> lost;
+                    await using (var scope = scopes.CreateAsyncScope())
+                    {
+                        var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
+                        await mediator.Send(new RenewCallLeasesCommand(_live.Values.ToList()), stopping);
+                        lost = await mediator.Send(new EndLostCallsCommand(lease), stopping);
+                    }
+
+                    foreach (var call in lost)
+                    {
+                        LogLostCallEnded(call.CallId, call.DurationSeconds);
+                        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                        await TryAsync(() => control.TerminateAsync(call.Number, call.CallId, timeout.Token));
+                    }
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    LogLeaseFailed(exception.GetType().Name, exception.Message);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stopping));
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
     }
 
     private void Forget(TimeSpan after)
@@ -115,7 +164,7 @@ internal sealed partial class CallCenter(
         try
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(hangUp.Token, stopping);
-            await AnswerAsync(known, call, callId, linked.Token);
+            await AnswerAsync(known, call, callId, linked.Token, stopping);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -123,12 +172,13 @@ internal sealed partial class CallCenter(
         }
         finally
         {
+            _live.TryRemove(key, out _);
             _active.TryRemove(key, out _);
             hangUp.Dispose();
         }
     }
 
-    private async Task AnswerAsync(KnownNumber known, WebhookCall call, string callId, CancellationToken hangUp)
+    private async Task AnswerAsync(KnownNumber known, WebhookCall call, string callId, CancellationToken hangUp, CancellationToken stopping)
     {
         var settings = options.Value;
         CallPlan plan;
@@ -183,6 +233,13 @@ internal sealed partial class CallCenter(
                 await control.AcceptAsync(plan.Number, callId, answer, hangUp);
                 accepted = true;
                 LogAnswered(callId, known.PhoneNumberId, port.Port);
+                await using (var scope = scopes.CreateAsyncScope())
+                {
+                    if (await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new RecordCallAnsweredCommand(known.Id, callId), CancellationToken.None) is { } messageId)
+                    {
+                        _live[known.Id + "/" + callId] = messageId;
+                    }
+                }
 
                 var janusPeer = new IPEndPoint(IPAddress.Parse(barebone.Address), barebone.Port);
                 var live = new LiveCall(plan, callId, port, janusPeer, barebone.OpusPayloadType, scopes, transcriber!, synthesizer!, options.Value, words.Value, logger);
@@ -206,13 +263,16 @@ internal sealed partial class CallCenter(
 
             var duration = (int)Stopwatch.GetElapsedTime(started).TotalSeconds;
             using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            if (!hangUp.IsCancellationRequested)
+            var stopped = stopping.IsCancellationRequested;
+            if (!hangUp.IsCancellationRequested || stopped)
             {
-                // We end the call (Janus lost it, the caller never spoke, or it failed): Meta is told so.
+                // We end the call (Janus lost it, the caller never spoke, it failed, or the service stops): Meta is told so.
                 await TryAsync(() => accepted ? control.TerminateAsync(plan.Number, callId, cleanup.Token) : control.RejectAsync(plan.Number, callId, cleanup.Token));
             }
 
-            await RecordEndAsync(known, callId, accepted ? "completed" : "failed", accepted ? duration : null, cleanup.Token);
+            var outcome = !accepted ? "failed" : stopped ? Domain.Conversations.Message.CallInterrupted : "completed";
+            var why = !accepted ? reason : stopped ? Domain.Conversations.Message.CallCutOff : null;
+            await RecordEndAsync(known, callId, outcome, accepted ? duration : null, cleanup.Token, why);
         }
     }
 
@@ -238,13 +298,13 @@ internal sealed partial class CallCenter(
         }
 
         await TryAsync(() => control.RejectAsync(number, callId, cancellationToken));
-        await RecordEndAsync(known, callId, "rejected", null, cancellationToken);
+        await RecordEndAsync(known, callId, "rejected", null, cancellationToken, reason);
     }
 
-    private async Task RecordEndAsync(KnownNumber known, string callId, string outcome, int? duration, CancellationToken cancellationToken)
+    private async Task RecordEndAsync(KnownNumber known, string callId, string outcome, int? duration, CancellationToken cancellationToken, string? reason = null)
     {
         await using var scope = scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new EndCallCommand(known.Id, callId, outcome, duration), CancellationToken.None);
+        await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new EndCallCommand(known.Id, callId, outcome, duration, reason), CancellationToken.None);
     }
 
     private async Task TryAsync(Func<Task> action)
@@ -281,6 +341,12 @@ internal sealed partial class CallCenter(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId} failed ({Kind}): {Reason}")]
     private partial void LogCallFailed(string callId, string kind, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId} was lost with the process that answered it (a restart or crash): ended as interrupted after {DurationSeconds} s")]
+    private partial void LogLostCallEnded(string callId, int durationSeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call leases could not be renewed or checked ({Kind}): {Reason}")]
+    private partial void LogLeaseFailed(string kind, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A call action was refused: {Reason}")]
     private partial void LogCallControlFailed(string reason);

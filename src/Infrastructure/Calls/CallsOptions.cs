@@ -20,6 +20,12 @@ internal sealed class CallsOptions
     /// <summary>The longest call; the agent hangs up after it.</summary>
     public int MaxCallMinutes { get; set; } = 15;
 
+    /// <summary>
+    /// A live call's lease in the database: renewed every third of it while the call runs; a call whose lease ran out
+    /// (its process stopped or crashed) is ended as <c>interrupted</c> by the next instance that checks.
+    /// </summary>
+    public int LeaseSeconds { get; set; } = 60;
+
     /// <summary>Janus's answers to signaling requests (the long-poll excepted).</summary>
     public int JanusTimeoutSeconds { get; set; } = 10;
 

@@ -1,3 +1,4 @@
+using CleanAgent.Application.Numbers;
 using CleanAgent.Application.Numbers.AddWhatsAppNumber;
 using CleanAgent.Application.Numbers.UpdateWhatsAppNumber;
 using CleanAgent.Application.UnitTests.Support;
@@ -207,4 +208,40 @@ public sealed class WhatsAppNumberValidatorTests : IDisposable
     }
 
     public void Dispose() => _database.Dispose();
+    [Fact]
+    public async Task Call_hours_with_a_known_zone_days_and_times_are_valid()
+    {
+        var hours = new CallHoursDto("Europe/Rome", [new CallHoursRangeDto(["Monday", "tue", "Wed"], "09:00", "18:00"), new CallHoursRangeDto(["Fri"], "22:00", "2:00")]);
+
+        var result = await ValidateAsync(ValidAdd() with { CallHours = hours });
+
+        Assert.True(result.IsValid, string.Join("; ", result.Errors));
+    }
+
+    [Fact]
+    public async Task Call_hours_mistakes_are_each_named_by_their_path()
+    {
+        var hours = new CallHoursDto("Mars/Olympus", [
+            new CallHoursRangeDto(["Monday"], "09:00", "18:00"),
+            new CallHoursRangeDto(["Funday"], "9am", "25:00"),
+            new CallHoursRangeDto([], "10:00", "10:00"),
+        ]);
+
+        var result = await ValidateAsync(ValidUpdate() with { CallHours = hours });
+
+        Assert.Equal(
+            ["callHours.ranges[1].days", "callHours.ranges[1].from", "callHours.ranges[1].to", "callHours.ranges[2].days", "callHours.ranges[2].to", "callHours.timeZone"],
+            Fields(result));
+        Assert.Contains(result.Errors, e => e.ErrorMessage.Contains("'Funday' is not a day", StringComparison.Ordinal));
+        Assert.Contains(result.Errors, e => e.ErrorMessage.Contains("'Mars/Olympus' is not an IANA time zone", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Call_hours_without_ranges_are_valid_and_mean_any_time()
+    {
+        var result = await ValidateAsync(ValidUpdate() with { CallHours = new CallHoursDto(null, []) });
+
+        Assert.True(result.IsValid, string.Join("; ", result.Errors));
+        Assert.Null(new CallHoursDto(null, []).ToDomain());
+    }
 }

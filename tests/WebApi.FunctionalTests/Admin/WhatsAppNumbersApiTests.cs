@@ -139,6 +139,56 @@ public abstract class WhatsAppNumbersApiTests<TApp>(TApp app) : DatabaseTest<TAp
     }
 
     [SkippableFact]
+    public async Task Call_hours_are_stored_shown_kept_when_left_out_and_removed_by_empty_ranges()
+    {
+        RequireDatabase();
+        using var client = App.CreateAdminClient();
+        var body = Numbers.ValidBody();
+        body["callsEnabled"] = true;
+        body["callHours"] = new { timeZone = "Europe/Rome", ranges = new[] { new { days = new[] { "mon", "Tuesday" }, from = "9:00", to = "18:00" } } };
+
+        var number = await Numbers.AddAsync(client, body);
+        var id = number.GetProperty("id").GetGuid();
+        Assert.True(number.GetProperty("callsEnabled").GetBoolean());
+        Assert.Equal(
+            """{"timeZone":"Europe/Rome","ranges":[{"days":["Monday","Tuesday"],"from":"09:00","to":"18:00"}]}""",
+            number.GetProperty("callHours").GetRawText());
+
+        body.Remove("callHours");
+        body["displayName"] = "Changed";
+        var kept = await HttpAssert.JsonAsync(await client.PutAsJsonAsync($"/api/whatsapp-numbers/{id}", body), HttpStatusCode.OK);
+        Assert.Equal("Europe/Rome", kept.GetProperty("callHours").GetProperty("timeZone").GetString());
+
+        body["callHours"] = new { ranges = Array.Empty<object>() };
+        var removed = await HttpAssert.JsonAsync(await client.PutAsJsonAsync($"/api/whatsapp-numbers/{id}", body), HttpStatusCode.OK);
+        Assert.Equal(JsonValueKind.Null, removed.GetProperty("callHours").ValueKind);
+    }
+
+    [SkippableTheory]
+    [InlineData("""{"timeZone":"Rome","ranges":[{"days":["Mon"],"from":"09:00","to":"18:00"}]}""", "callHours.timeZone", "IANA")]
+    [InlineData("""{"timeZone":"Europe/Rome","ranges":[{"days":["Someday"],"from":"09:00","to":"18:00"}]}""", "callHours.ranges[0].days", "not a day")]
+    [InlineData("""{"timeZone":"Europe/Rome","ranges":[{"days":["Mon"],"from":"9am","to":"18:00"}]}""", "callHours.ranges[0].from", "HH:mm")]
+    [InlineData("""{"timeZone":"Europe/Rome","ranges":[{"days":["Mon"],"from":"09:00","to":"09:00"}]}""", "callHours.ranges[0].to", "past midnight")]
+    [InlineData("""{"timeZone":"Europe/Rome","ranges":[{"days":"Mon","from":"09:00","to":"18:00"}]}""", "callHours.ranges[0].days", "")]
+    public async Task Bad_call_hours_are_400_naming_the_part_and_change_nothing(string hours, string field, string says)
+    {
+        RequireDatabase();
+        using var client = App.CreateAdminClient();
+        var body = Numbers.ValidBody();
+        var id = (await Numbers.AddAsync(client, body)).GetProperty("id").GetGuid();
+        body["displayName"] = "Changed";
+        var json = JsonSerializer.Serialize(body).TrimEnd('}') + $",\"callHours\":{hours}}}";
+
+        var messages = await HttpAssert.FieldErrorAsync(
+            await client.PutAsync($"/api/whatsapp-numbers/{id}", new StringContent(json, Encoding.UTF8, "application/json")), field);
+
+        Assert.Contains(messages, m => m.Contains(says, StringComparison.Ordinal));
+        var stored = await client.GetFromJsonAsync<JsonElement>($"/api/whatsapp-numbers/{id}");
+        Assert.Equal("Support line", stored.GetProperty("displayName").GetString());
+        Assert.Equal(JsonValueKind.Null, stored.GetProperty("callHours").ValueKind);
+    }
+
+    [SkippableFact]
     public async Task Unknown_number_is_404_problem()
     {
         RequireDatabase();

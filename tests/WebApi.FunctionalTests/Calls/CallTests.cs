@@ -28,13 +28,13 @@ public sealed partial class CallTests : DatabaseTest<SqliteCallApp>, IClassFixtu
         settings.MaxConcurrent = 4;
         settings.NoSpeechTimeoutSeconds = 120;
         app.Janus.GenerateError = null;
-        app.Speech.Said.Clear();
-        app.Speech.Heard.Clear();
+        app.Clock.Now = null;
+        app.Speech.Transcribes("When do you open?");
         app.Janus.Requests.Clear();
         app.Janus.PlainAnswers.Clear();
     }
 
-    private async Task<Guid> SetUpAsync(bool callsEnabled = true)
+    private async Task<Guid> SetUpAsync(bool callsEnabled = true, object? callHours = null)
     {
         App.GraphAcceptsEverything();
         App.LlmAnswers("We open at nine.");
@@ -43,6 +43,7 @@ public sealed partial class CallTests : DatabaseTest<SqliteCallApp>, IClassFixtu
         var body = Numbers.ValidBody(PhoneNumberId, Meta.AppSecret, Meta.AccessToken);
         body["agentId"] = agentId;
         body["callsEnabled"] = callsEnabled;
+        body["callHours"] = callHours;
         return (await Numbers.AddAsync(admin, body)).GetProperty("id").GetGuid();
     }
 
@@ -88,7 +89,9 @@ public sealed partial class CallTests : DatabaseTest<SqliteCallApp>, IClassFixtu
         // The greeting is heard first.
         var greeting = await caller.ReceiveAsync(minimumPackets: 20);
         Assert.True(greeting >= 20);
-        Assert.Equal("Hello, this is Bella. How can I help you?", App.Speech.Said.First());
+        // The speech server logs a request just after it answers it: wait for the entry rather than race it.
+        await ReplyTestApp.EventuallyAsync(() => Task.FromResult(App.Speech.Said.Count > 0), "the greeting synthesized");
+        Assert.Equal("Hello, this is Bella. How can I help you?", App.Speech.Said[0]);
 
         // The caller asks; the agent's answer comes back as audio.
         await caller.SpeakAsync(TimeSpan.FromMilliseconds(1200));
@@ -137,6 +140,39 @@ public sealed partial class CallTests : DatabaseTest<SqliteCallApp>, IClassFixtu
         await WaitForActionsAsync("reject");
         Assert.Empty(App.Janus.Requests);
         await ReplyTestApp.EventuallyAsync(async () => (await CallMessageAsync("wacid.OFF1")).CallStatus == "rejected", "the call stored as rejected");
+    }
+
+    [SkippableFact]
+    public async Task Call_outside_the_numbers_call_hours_is_rejected_and_stored_with_its_reason_and_one_within_is_answered()
+    {
+        RequireDatabase();
+        await SetUpAsync(callHours: new
+        {
+            timeZone = "Europe/Rome",
+            ranges = new[] { new { days = new[] { "Monday", "Tuesday", "Wednesday", "Thursday", "Friday" }, from = "09:00", to = "18:00" } },
+        });
+
+        App.Clock.Now = new DateTimeOffset(2026, 12, 5, 10, 0, 0, TimeSpan.Zero); // Saturday, 11:00 in Rome
+        await PostAsync("wacid.SATURDAY", "connect");
+
+        await WaitForActionsAsync("reject");
+        Assert.Empty(App.Janus.Requests);
+        await ReplyTestApp.EventuallyAsync(async () => (await CallMessageAsync("wacid.SATURDAY")).CallStatus == "rejected", "the call stored as rejected");
+        var rejected = await CallMessageAsync("wacid.SATURDAY");
+        Assert.Equal("outside the number's call hours: Mon,Tue,Wed,Thu,Fri 09:00-18:00 (Europe/Rome)", rejected.ErrorTitle);
+        using (var admin = App.CreateAdminClient())
+        {
+            var history = await admin.GetStringAsync($"/api/conversations/{rejected.ConversationId}/messages");
+            Assert.Contains("outside the number's call hours", history, StringComparison.Ordinal);
+        }
+
+        App.Clock.Now = new DateTimeOffset(2026, 12, 2, 16, 59, 0, TimeSpan.Zero); // Wednesday, 17:59 in Rome
+        await PostAsync("wacid.WEDNESDAY", "connect");
+
+        await WaitForActionsAsync("reject", "pre_accept", "accept");
+        await PostAsync("wacid.WEDNESDAY", "terminate", duration: 4);
+        await ReplyTestApp.EventuallyAsync(() => Task.FromResult(App.Calls.ActiveCalls == 0 && App.Janus.Destroyed == 1), "the call freed");
+        Assert.Null((await CallMessageAsync("wacid.WEDNESDAY")).ErrorTitle);
     }
 
     [SkippableFact]
@@ -236,6 +272,67 @@ public sealed partial class CallTests : DatabaseTest<SqliteCallApp>, IClassFixtu
         Assert.Contains(App.Speech.Said, s => s.StartsWith("I can't hear you", StringComparison.Ordinal));
         Assert.Empty(App.Speech.Heard);
         Assert.Equal("completed", (await CallMessageAsync("wacid.SILENT")).CallStatus);
+    }
+
+    [SkippableFact]
+    public async Task Stopping_the_service_ends_a_live_call_as_interrupted_tells_Meta_and_frees_Janus()
+    {
+        RequireDatabase();
+        await SetUpAsync();
+        var instance = App.WithWebHostBuilder(_ => { }); // a second instance on the same database, stopped below
+        using (var client = instance.CreateClient())
+        {
+            var response = await client.PostWebhookAsync(CallTestApp.CallWebhook(PhoneNumberId, Customer, "wacid.STOPPED", "connect", Offer));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await WaitForActionsAsync("pre_accept", "accept");
+        await ReplyTestApp.EventuallyAsync(async () => (await CallMessageAsync("wacid.STOPPED")) is { CallStatus: "accepted", StatusAt: not null }, "the call stored as live");
+        await ReplyTestApp.EventuallyAsync(async () => (await TurnsAsync()).Count == 1, "the greeting stored");
+
+        await instance.DisposeAsync(); // the restart's first half: the service stops with the call live
+
+        Assert.Equal(["pre_accept", "accept", "terminate"], CallActions().Select(a => a.Action));
+        var call = await CallMessageAsync("wacid.STOPPED");
+        Assert.Equal(Message.CallInterrupted, call.CallStatus);
+        Assert.Equal(Message.CallCutOff, call.ErrorTitle);
+        Assert.NotNull(call.CallDurationSeconds);
+        Assert.Equal((1, 1, 0), (App.Janus.HungUp, App.Janus.Destroyed, App.Janus.Sessions));
+    }
+
+    [SkippableFact]
+    public async Task A_call_lost_with_a_crashed_process_is_ended_by_the_restarted_app_lasting_to_its_last_turn()
+    {
+        RequireDatabase();
+        var numberId = await SetUpAsync();
+        var calledAt = DateTime.UtcNow.AddSeconds(-30);
+        await App.WithDbAsync(async db =>
+        {
+            // What a crash leaves behind: a call answered, three turns, the lease last renewed 10 s ago, never ended.
+            var conversation = Conversation.Start(numberId, Customer, null, calledAt);
+            db.Conversations.Add(conversation);
+            var call = Message.Call(conversation, "wacid.CRASHED", customerCalled: true, calledAt, "{}", calledAt);
+            call.RecordCallAnswered(calledAt.AddSeconds(1));
+            call.RenewCallLease(calledAt.AddSeconds(20));
+            db.Messages.AddRange(
+                call,
+                Message.CallTurn(conversation, fromCustomer: false, "Hello, this is Bella. How can I help you?", calledAt.AddSeconds(2)),
+                Message.CallTurn(conversation, fromCustomer: true, "When do you open?", calledAt.AddSeconds(12)),
+                Message.CallTurn(conversation, fromCustomer: false, "We open at nine.", calledAt.AddSeconds(14)));
+            return await db.SaveChangesAsync();
+        });
+        Assert.Equal("accepted", (await CallMessageAsync("wacid.CRASHED")).CallStatus); // this process's leases are 60 s: not lost yet
+
+        await using var restarted = App.WithWebHostBuilder(builder => builder.UseSetting("Calls:LeaseSeconds", "3"));
+        _ = restarted.Server; // starts it: the start-up check finds the call nobody renews
+
+        await WaitForActionsAsync("terminate");
+        Assert.Contains("wacid.CRASHED", CallActions().Single().Body, StringComparison.Ordinal);
+        var ended = await CallMessageAsync("wacid.CRASHED");
+        Assert.Equal(Message.CallInterrupted, ended.CallStatus);
+        Assert.Equal(14, ended.CallDurationSeconds);
+        Assert.Equal(Message.CallCutOff, ended.ErrorTitle);
+        Assert.Empty(App.Janus.Requests); // its Janus session died with the old process; Janus times it out
     }
 
     [GeneratedRegex("\"action\":\"([a-z_]+)\"")]

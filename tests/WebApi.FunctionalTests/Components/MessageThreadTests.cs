@@ -48,5 +48,19 @@ public sealed class MessageThreadTests : IDisposable
         Assert.Contains("The last reply failed: The model did not answer in time.", cut.Find("[role=alert]").TextContent, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_call_shows_its_outcome_length_and_why_it_was_refused()
+    {
+        var answered = Message(MessageDirection.Inbound, null!, MessageStatus.Received) with { Type = "call", CallStatus = "completed", CallDurationSeconds = 75 };
+        var refused = Message(MessageDirection.Inbound, null!, MessageStatus.Received, "outside the number's call hours: Mon 09:00-18:00 (UTC)") with { Type = "call", CallStatus = "rejected" };
+
+        var cut = _context.Render<MessageThread>(p => p.Add(t => t.Messages, [answered, refused]));
+
+        Assert.Equal(
+            ["📞 Call · completed · 1:15", "📞 Call · rejected · outside the number's call hours: Mon 09:00-18:00 (UTC)"],
+            cut.FindAll(".bubble-text").Select(b => b.TextContent));
+        Assert.Empty(cut.FindAll(".bubble-error"));
+    }
+
     public void Dispose() => _context.Dispose();
 }

@@ -1,4 +1,5 @@
 using Bunit;
+using CleanAgent.Application.Numbers;
 using CleanAgent.WebApi.Components.Shared;
 using FluentValidation;
 using FluentValidation.Results;
@@ -25,7 +26,7 @@ public sealed class NumberFieldsTests : IDisposable
         // The guide's fields in the guide's order; fields the guide does not name (the templates' WABA id) come after.
         Assert.Equal(
             ["WhatsApp Number", "Display Name", "Phone Number ID", "Status", "Link to Agent", "App ID", "App Secret", "Business ID", "Access Token", "Graph API Version",
-                "WhatsApp Business Account ID"],
+                "WhatsApp Business Account ID", "Call Hours Time Zone", "Call Hours"],
             labels);
         foreach (var label in cut.FindAll("label"))
         {
@@ -73,6 +74,57 @@ public sealed class NumberFieldsTests : IDisposable
 
         Assert.Contains("Currently set (…7788); leave empty to keep it.", cut.Find("#accessToken-help").TextContent, StringComparison.Ordinal);
         Assert.True(string.IsNullOrEmpty(cut.Find("#accessToken").GetAttribute("value")));
+    }
+
+    [Fact]
+    public void Calls_toggle_and_hours_lines_become_the_commands_call_settings_and_come_back_from_a_number()
+    {
+        var input = new NumberInput
+        {
+            CallsEnabled = true,
+            CallHoursTimeZone = "Europe/Rome",
+            CallHours = "Mon-Fri 9:00-18:00\nFri-Mon 22:00 - 02:00\nsometimes",
+        };
+        var cut = RenderForm(input, new EditContext(input));
+        Assert.True(cut.Find("#callsEnabled").HasAttribute("checked"));
+        Assert.Equal("Europe/Rome", cut.Find("#callHoursTimeZone").GetAttribute("value"));
+
+        var command = input.ToUpdateCommand(Guid.NewGuid());
+
+        Assert.True(command.CallsEnabled);
+        Assert.Equal("Europe/Rome", command.CallHours!.TimeZone);
+        Assert.Equal(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"], command.CallHours.Ranges![0].Days);
+        Assert.Equal(("9:00", "18:00"), (command.CallHours.Ranges[0].From, command.CallHours.Ranges[0].To));
+        Assert.Equal(["Friday", "Saturday", "Sunday", "Monday"], command.CallHours.Ranges[1].Days);
+        Assert.Equal(["sometimes"], command.CallHours.Ranges[2].Days); // left for the validator to name
+        Assert.Empty(new NumberInput { CallHours = " " }.ToUpdateCommand(Guid.NewGuid()).CallHours!.Ranges!); // removes them
+        Assert.Null(new NumberInput().ToAddCommand().CallHours);
+
+        var shown = NumberInput.From(new WhatsAppNumberDto(
+            Guid.NewGuid(), "+390612345678", "Roma", "123", Domain.Numbers.NumberStatus.Active, false, null, null, null, null, "v24.0", null,
+            true, true, null, "https://agents.example.com/api/meta-webhook", null, null, null, null, null, DateTime.UtcNow, DateTime.UtcNow,
+            CallsEnabled: true,
+            CallHours: new CallHoursDto("Europe/Rome", [new CallHoursRangeDto(["Monday", "Tuesday"], "09:00", "18:00")])));
+        Assert.True(shown.CallsEnabled);
+        Assert.Equal("Mon,Tue 09:00-18:00", shown.CallHours);
+    }
+
+    [Fact]
+    public void A_call_hours_error_names_its_line_under_the_hours()
+    {
+        var input = new NumberInput();
+        var editContext = new EditContext(input);
+        var store = new ValidationMessageStore(editContext);
+        var cut = RenderForm(input, editContext);
+
+        cut.InvokeAsync(() => store.Show(editContext, new ValidationException(
+        [
+            new ValidationFailure("callHours.timeZone", "'Rome' is not an IANA time zone this server knows; write e.g. Europe/Rome or America/New_York."),
+            new ValidationFailure("callHours.ranges[1].from", "'9am' is not a time; write it as 24-hour HH:mm, e.g. 09:00."),
+        ])));
+
+        Assert.Contains("'Rome' is not an IANA time zone", cut.Find("#callHoursTimeZone").ParentElement!.QuerySelector(".validation-message")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("Line 2: '9am' is not a time; write it as 24-hour HH:mm, e.g. 09:00.", cut.Find("#callHours").ParentElement!.QuerySelector(".validation-message")!.TextContent);
     }
 
     public void Dispose() => _context.Dispose();

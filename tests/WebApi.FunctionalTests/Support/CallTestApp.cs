@@ -1,20 +1,22 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
 using System.Text.Json.Nodes;
-using CleanAgent.Application.Speech;
 using CleanAgent.Infrastructure.Calls;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
 
 namespace CleanAgent.WebApi.FunctionalTests.Support;
 
 /// <summary>
 /// The app with Meta's Graph API, the LLM and Janus faked at the HTTP edge, and a UDP socket where Janus's nosip plugin
-/// would relay the caller's audio (the test plays the caller there). Speech runs through <see cref="FakeSpeech"/> until
-/// the speech adapters (issue 12) land; then it moves to their HTTP edge.
+/// would relay the caller's audio (the test plays the caller there). Speech runs through the real OpenAI-compatible
+/// speech adapters against <see cref="SpeechServer"/>, faked at the HTTP edge.
 /// </summary>
 public class CallTestApp : ReplyTestApp
 {
@@ -25,6 +27,9 @@ public class CallTestApp : ReplyTestApp
         Media.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         Janus = new FakeJanus(((IPEndPoint)Media.LocalEndPoint!).Port);
         Settings["Calls:JanusUrl"] = Janus.Url;
+        Settings["Speech:Provider"] = "OpenAI";
+        Settings["Speech:Endpoint"] = Speech.Url;
+        Settings["Speech:ApiKey"] = "sk-test-speech-key";
     }
 
     public FakeJanus Janus { get; }
@@ -32,7 +37,10 @@ public class CallTestApp : ReplyTestApp
     /// <summary>The socket Janus's plain RTP side would use: what the agent says arrives here.</summary>
     public Socket Media { get; }
 
-    public FakeSpeech Speech { get; } = new();
+    public SpeechServer Speech { get; } = new();
+
+    /// <summary>The app's clock: the real time unless a test fixes it (timers stay real).</summary>
+    public SettableClock Clock { get; } = new();
 
     internal CallCenter Calls => Services.GetRequiredService<CallCenter>();
 
@@ -44,8 +52,7 @@ public class CallTestApp : ReplyTestApp
         base.ConfigureWebHost(builder);
         builder.ConfigureTestServices(services =>
         {
-            services.AddSingleton<ISpeechTranscriber>(Speech);
-            services.AddSingleton<ISpeechSynthesizer>(Speech);
+            services.AddSingleton<TimeProvider>(Clock);
         });
     }
 
@@ -97,32 +104,55 @@ public class CallTestApp : ReplyTestApp
     {
         await base.DisposeAsync();
         Janus.Dispose();
+        Speech.Dispose();
         Media.Dispose();
         GC.SuppressFinalize(this);
     }
 }
 
-/// <summary>Speech-to-text and text-to-speech that answer at once: a fixed transcript, and a tone as long as the text.</summary>
-public sealed class FakeSpeech : ISpeechTranscriber, ISpeechSynthesizer
+/// <summary>
+/// An OpenAI-compatible speech server that answers at once: every transcription is the text given to <see cref="Transcribes"/>, every
+/// synthesis a 2 s tone as raw 24 kHz PCM. What the app sent it is read back from its log.
+/// </summary>
+public sealed class SpeechServer : IDisposable
 {
-    public bool IsEnabled => true;
+    private static readonly byte[] Tone = MakeTone(TimeSpan.FromSeconds(2));
+    private readonly WireMockServer _server = FakeHttpServer.Start();
 
-    public string Transcript { get; set; } = "When do you open?";
+    public SpeechServer() => Transcribes("When do you open?");
 
-    public ConcurrentQueue<int> Heard { get; } = new();
+    public string Url => _server.Url!;
 
-    public ConcurrentQueue<string> Said { get; } = new();
+    /// <summary>The texts the app asked to be spoken, in order.</summary>
+    public IReadOnlyList<string> Said => Requests("/v1/audio/speech")
+        .Select(e => JsonNode.Parse(e.RequestMessage.Body!)!["input"]!.GetValue<string>())
+        .ToList();
 
-    public Task<string> TranscribeAsync(SpeechAudio audio, string? model, CancellationToken cancellationToken)
+    /// <summary>The size of each upload the app sent to be transcribed, in order.</summary>
+    public IReadOnlyList<int> Heard => Requests("/v1/audio/transcriptions")
+        .Select(e => e.RequestMessage.BodyAsBytes?.Length ?? e.RequestMessage.Body?.Length ?? 0)
+        .ToList();
+
+    public void Transcribes(string text)
     {
-        Heard.Enqueue(audio.Bytes.Length);
-        return Task.FromResult(Transcript);
+        _server.Reset();
+        _server.Given(Request.Create().WithPath("/v1/audio/transcriptions").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(JsonSerializer.Serialize(new { text })));
+        _server.Given(Request.Create().WithPath("/v1/audio/speech").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "audio/pcm").WithBody(Tone));
     }
 
-    public Task<SynthesizedSpeech> SynthesizeAsync(string text, SpeechVoice voice, SpeechAudioFormat format, CancellationToken cancellationToken)
+    public void Clear() => _server.ResetLogEntries();
+
+    public void Dispose() => _server.Stop();
+
+    private IEnumerable<WireMock.Logging.ILogEntry> Requests(string path) => _server.LogEntries
+        .Where(e => e.RequestMessage.Path == path)
+        .OrderBy(e => e.RequestMessage.DateTime);
+
+    private static byte[] MakeTone(TimeSpan length)
     {
-        Said.Enqueue(text);
-        var samples = 24000 * Math.Clamp(text.Length / 20, 1, 4);
+        var samples = (int)(24000 * length.TotalSeconds);
         var pcm = new byte[samples * 2];
         for (var i = 0; i < samples; i++)
         {
@@ -131,8 +161,16 @@ public sealed class FakeSpeech : ISpeechTranscriber, ISpeechSynthesizer
             pcm[2 * i + 1] = (byte)(value >> 8);
         }
 
-        return Task.FromResult(new SynthesizedSpeech(pcm, "audio/pcm", SpeechAudioFormat.Pcm));
+        return pcm;
     }
+}
+
+/// <summary>A clock a test can stop at a chosen instant; null follows the system clock. Timers and delays stay real.</summary>
+public sealed class SettableClock : TimeProvider
+{
+    public DateTimeOffset? Now { get; set; }
+
+    public override DateTimeOffset GetUtcNow() => Now ?? base.GetUtcNow();
 }
 
 public sealed class SqliteCallApp() : CallTestApp(TestDatabase.Sqlite);

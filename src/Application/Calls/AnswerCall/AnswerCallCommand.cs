@@ -11,7 +11,7 @@ namespace CleanAgent.Application.Calls.AnswerCall;
 
 /// <summary>
 /// Decides whether a call the customer placed (already stored by the webhook) is answered, and by which agent: the
-/// number must be active and have <c>callsEnabled</c>, and an agent must answer it (its own or
+/// number must be active, have <c>callsEnabled</c> and be within its <c>callHours</c>, and an agent must answer it (its own or
 /// <c>WhatsApp:DefaultAgentId</c>). Answers with what the live call needs; never throws for a call that is refused.
 /// </summary>
 public sealed record AnswerCallCommand(Guid NumberId, string CallId) : ICommand<CallPlan>;
@@ -31,7 +31,7 @@ public sealed record CallPlan(SenderNumber? Number, string? RefusedBecause)
 }
 
 internal sealed class AnswerCallCommandHandler(
-    IApplicationDbContext db, ISecretProtector protector, IOptions<ReplyOptions> replies, IOptions<CallOptions> calls)
+    IApplicationDbContext db, ISecretProtector protector, IOptions<ReplyOptions> replies, IOptions<CallOptions> calls, TimeProvider time)
     : ICommandHandler<AnswerCallCommand, CallPlan>
 {
     public async ValueTask<CallPlan> Handle(AnswerCallCommand command, CancellationToken cancellationToken)
@@ -50,6 +50,7 @@ internal sealed class AnswerCallCommandHandler(
         var refusal = number.Status != NumberStatus.Active ? "the number is inactive"
             : number.IsSandbox ? "the simulator has no calls"
             : !number.CallsEnabled ? "calls are not enabled for the number (callsEnabled)"
+            : !number.TakesCallsAt(time.GetUtcNow()) ? $"outside the number's call hours: {number.CallHours}"
             : call is null ? "the call was not stored"
             : call.Direction != MessageDirection.Inbound ? "the business placed the call"
             : agent is null ? "no agent answers the number: link an agent to it or set WhatsApp:DefaultAgentId"

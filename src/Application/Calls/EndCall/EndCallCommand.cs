@@ -6,10 +6,10 @@ using Microsoft.EntityFrameworkCore;
 namespace CleanAgent.Application.Calls.EndCall;
 
 /// <summary>
-/// Records how a call ended on our side (<c>completed</c>, <c>rejected</c>, <c>failed</c>) and how long it lasted; Meta's
-/// own terminate event, stored by the webhook, may still refine it.
+/// Records how a call ended on our side (<c>completed</c>, <c>rejected</c>, <c>failed</c>), how long it lasted and, for a call
+/// refused or cut short, why; Meta's own terminate event, stored by the webhook, may still refine it.
 /// </summary>
-public sealed record EndCallCommand(Guid NumberId, string CallId, string Outcome, int? DurationSeconds) : ICommand;
+public sealed record EndCallCommand(Guid NumberId, string CallId, string Outcome, int? DurationSeconds, string? Reason = null) : ICommand;
 
 internal sealed class EndCallCommandHandler(IApplicationDbContext db) : ICommandHandler<EndCallCommand>
 {
@@ -19,7 +19,7 @@ internal sealed class EndCallCommandHandler(IApplicationDbContext db) : ICommand
             .FirstOrDefaultAsync(m => m.WhatsAppNumberId == command.NumberId && m.WhatsAppMessageId == command.CallId && m.Type == Message.CallType, cancellationToken);
         if (call is not null)
         {
-            call.ApplyCallEvent(command.Outcome, command.DurationSeconds, connectRawJson: null);
+            call.RecordCallEnd(command.Outcome, command.DurationSeconds, command.Reason);
             await db.SaveChangesAsync(cancellationToken);
         }
 

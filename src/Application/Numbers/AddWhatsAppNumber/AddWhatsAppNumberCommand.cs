@@ -23,7 +23,8 @@ public sealed record AddWhatsAppNumberCommand(
     int? MaxSendsPerSecond = null,
     string? WabaId = null,
     bool? IsSandbox = null,
-    bool? CallsEnabled = null) : ICommand<WhatsAppNumberDto>, IWhatsAppNumberFields
+    bool? CallsEnabled = null,
+    CallHoursDto? CallHours = null) : ICommand<WhatsAppNumberDto>, IWhatsAppNumberFields
 {
     /// <summary>Leaves the secrets and the phone number out, so that a logged command (MVC logs action arguments at Trace) never shows them.</summary>
     private bool PrintMembers(StringBuilder builder)
@@ -31,7 +32,7 @@ public sealed record AddWhatsAppNumberCommand(
         builder.Append(CultureInfo.InvariantCulture,
             $"DisplayName = {DisplayName}, PhoneNumberId = {PhoneNumberId}, Status = {Status}, AgentId = {AgentId}, AppId = {AppId}, BusinessId = {BusinessId}, WabaId = {WabaId}, ");
         builder.Append(CultureInfo.InvariantCulture,
-            $"GraphApiVersion = {GraphApiVersion}, MaxSendsPerSecond = {MaxSendsPerSecond}, AppSecretGiven = {!string.IsNullOrEmpty(AppSecret)}, AccessTokenGiven = {!string.IsNullOrEmpty(AccessToken)}, IsSandbox = {IsSandbox}, CallsEnabled = {CallsEnabled}");
+            $"GraphApiVersion = {GraphApiVersion}, MaxSendsPerSecond = {MaxSendsPerSecond}, AppSecretGiven = {!string.IsNullOrEmpty(AppSecret)}, AccessTokenGiven = {!string.IsNullOrEmpty(AccessToken)}, IsSandbox = {IsSandbox}, CallsEnabled = {CallsEnabled}, CallHours = {CallHours}");
         return true;
     }
 }

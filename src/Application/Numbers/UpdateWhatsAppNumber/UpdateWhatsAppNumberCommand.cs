@@ -24,7 +24,8 @@ public sealed record UpdateWhatsAppNumberCommand(
     int? MaxSendsPerSecond = null,
     string? WabaId = null,
     bool? IsSandbox = null,
-    bool? CallsEnabled = null) : ICommand<WhatsAppNumberDto>, IWhatsAppNumberFields
+    bool? CallsEnabled = null,
+    CallHoursDto? CallHours = null) : ICommand<WhatsAppNumberDto>, IWhatsAppNumberFields
 {
     [JsonIgnore]
     public Guid Id { get; init; }
@@ -35,7 +36,7 @@ public sealed record UpdateWhatsAppNumberCommand(
         builder.Append(CultureInfo.InvariantCulture,
             $"DisplayName = {DisplayName}, PhoneNumberId = {PhoneNumberId}, Status = {Status}, AgentId = {AgentId}, AppId = {AppId}, BusinessId = {BusinessId}, WabaId = {WabaId}, ");
         builder.Append(CultureInfo.InvariantCulture,
-            $"GraphApiVersion = {GraphApiVersion}, MaxSendsPerSecond = {MaxSendsPerSecond}, AppSecretGiven = {!string.IsNullOrEmpty(AppSecret)}, AccessTokenGiven = {!string.IsNullOrEmpty(AccessToken)}, IsSandbox = {IsSandbox}, CallsEnabled = {CallsEnabled}, Id = {Id}");
+            $"GraphApiVersion = {GraphApiVersion}, MaxSendsPerSecond = {MaxSendsPerSecond}, AppSecretGiven = {!string.IsNullOrEmpty(AppSecret)}, AccessTokenGiven = {!string.IsNullOrEmpty(AccessToken)}, IsSandbox = {IsSandbox}, CallsEnabled = {CallsEnabled}, CallHours = {CallHours}, Id = {Id}");
         return true;
     }
 }
@@ -59,6 +60,7 @@ internal sealed class UpdateWhatsAppNumberCommandHandler(
         {
             IsSandbox = command.IsSandbox ?? number.IsSandbox,
             CallsEnabled = command.CallsEnabled ?? number.CallsEnabled,
+            CallHours = command.CallHours is null ? number.CallHours : command.CallHours.ToDomain(),
         }, time.GetUtcNow().UtcDateTime);
         number.StoreSecrets(command, protector);
         try

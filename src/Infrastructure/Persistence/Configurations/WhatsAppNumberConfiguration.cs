@@ -27,6 +27,9 @@ internal sealed class WhatsAppNumberConfiguration : IEntityTypeConfiguration<Wha
         builder.Property(n => n.GraphApiVersion).HasMaxLength(16).IsRequired();
         builder.Property(n => n.AccessTokenLast4).HasMaxLength(4);
         builder.Property(n => n.LastWebhookError).HasMaxLength(1000);
+        builder.Property(n => n.CallHours)
+            .HasConversion(CallHoursColumn.Converter, CallHoursColumn.Comparer)
+            .HasMaxLength(4000);
         builder.HasOne<Agent>().WithMany().HasForeignKey(n => n.AgentId).OnDelete(DeleteBehavior.Restrict);
         builder.Ignore(n => n.HasAppSecret);
         builder.Ignore(n => n.HasAccessToken);

@@ -14,7 +14,15 @@ internal static class AdminApiExamples
           "appSecret": "<the app secret>",
           "businessId": "1234567890",
           "accessToken": "<a system user access token>",
-          "graphApiVersion": "v24.0"
+          "graphApiVersion": "v24.0",
+          "callsEnabled": true,
+          "callHours": {
+            "timeZone": "Europe/Rome",
+            "ranges": [
+              { "days": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"], "from": "09:00", "to": "18:00" },
+              { "days": ["Saturday"], "from": "10:00", "to": "13:00" }
+            ]
+          }
         }
         """;
 

@@ -47,6 +47,14 @@ namespace CleanAgent.AdminApiClient.Models
 #else
         public string BusinessId { get; set; }
 #endif
+        /// <summary>When the number&apos;s agent takes WhatsApp calls (outside them a call is rejected): `ranges` of days and localtimes in an IANA `timeZone`. A range whose `to` is before its `from` runs past midnight. On an update,leaving `callHours` out keeps the stored hours, and an empty `ranges` removes them (calls at any time).</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::CleanAgent.AdminApiClient.Models.CallHoursDto? CallHours { get; set; }
+#nullable restore
+#else
+        public global::CleanAgent.AdminApiClient.Models.CallHoursDto CallHours { get; set; }
+#endif
         /// <summary>The callsEnabled property</summary>
         public bool? CallsEnabled { get; set; }
         /// <summary>The displayName property</summary>
@@ -118,6 +126,7 @@ namespace CleanAgent.AdminApiClient.Models
                 { "appId", n => { AppId = n.GetStringValue(); } },
                 { "appSecret", n => { AppSecret = n.GetStringValue(); } },
                 { "businessId", n => { BusinessId = n.GetStringValue(); } },
+                { "callHours", n => { CallHours = n.GetObjectValue<global::CleanAgent.AdminApiClient.Models.CallHoursDto>(global::CleanAgent.AdminApiClient.Models.CallHoursDto.CreateFromDiscriminatorValue); } },
                 { "callsEnabled", n => { CallsEnabled = n.GetBoolValue(); } },
                 { "displayName", n => { DisplayName = n.GetStringValue(); } },
                 { "graphApiVersion", n => { GraphApiVersion = n.GetStringValue(); } },
@@ -141,6 +150,7 @@ namespace CleanAgent.AdminApiClient.Models
             writer.WriteStringValue("appId", AppId);
             writer.WriteStringValue("appSecret", AppSecret);
             writer.WriteStringValue("businessId", BusinessId);
+            writer.WriteObjectValue<global::CleanAgent.AdminApiClient.Models.CallHoursDto>("callHours", CallHours);
             writer.WriteBoolValue("callsEnabled", CallsEnabled);
             writer.WriteStringValue("displayName", DisplayName);
             writer.WriteStringValue("graphApiVersion", GraphApiVersion);

@@ -521,6 +521,10 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("CallHours")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
                     b.Property<bool>("CallsEnabled")
                         .HasColumnType("boolean");
 

@@ -523,6 +523,10 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.SqlServer
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)");
 
+                    b.Property<string>("CallHours")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
                     b.Property<bool>("CallsEnabled")
                         .HasColumnType("bit");
 

@@ -516,6 +516,10 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CallHours")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("CallsEnabled")
                         .HasColumnType("INTEGER");
 
