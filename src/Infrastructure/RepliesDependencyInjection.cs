@@ -22,6 +22,7 @@ internal static class RepliesDependencyInjection
         services.Configure<KnowledgeOptions>(configuration.GetSection(KnowledgeOptions.SectionName));
         services.AddSingleton<IKnowledgeFileReader, KnowledgeFileReader>();
         services.AddSingleton<KnowledgeIndexCache>();
+        services.AddScoped<IKnowledgeDocumentWriter, KnowledgeDocumentWriter>();
         services.AddScoped<IKnowledgeSearch, LuceneKnowledgeSearch>();
 
         services.Configure<AiOptions>(configuration.GetSection(AiOptions.SectionName));

@@ -13,7 +13,7 @@ namespace CleanAgent.Application.Agents.Knowledge.AddKnowledgeDocument;
 public sealed record AddKnowledgeDocumentCommand(Guid AgentId, string FileName, string? ContentType, ReadOnlyMemory<byte> Content)
     : ICommand<KnowledgeDocumentDto>;
 
-internal sealed class AddKnowledgeDocumentCommandHandler(IApplicationDbContext db, IKnowledgeFileReader reader, IKnowledgeEmbedder embedder, TimeProvider time)
+internal sealed class AddKnowledgeDocumentCommandHandler(IApplicationDbContext db, IKnowledgeFileReader reader, IKnowledgeEmbedder embedder, IKnowledgeDocumentWriter documents, TimeProvider time)
     : ICommandHandler<AddKnowledgeDocumentCommand, KnowledgeDocumentDto>
 {
     public async ValueTask<KnowledgeDocumentDto> Handle(AddKnowledgeDocumentCommand command, CancellationToken cancellationToken)
@@ -44,8 +44,7 @@ internal sealed class AddKnowledgeDocumentCommandHandler(IApplicationDbContext d
             document.AttachEmbeddings(model, vectors);
         }
 
-        db.KnowledgeDocuments.Add(document);
-        await db.SaveChangesAsync(cancellationToken);
+        await documents.AddAsync(document, cancellationToken);
         return KnowledgeDocumentDto.From(document);
     }
 }
