@@ -75,6 +75,8 @@ public static class DependencyInjection
         services.Configure<HandoffOptions>(configuration.GetSection("Handoff"));
         services.AddHostedService<IdleHandoffSweeper>();
         services.AddMemoryCache();
+        services.AddSingleton<TemplateListCache>();
+        services.AddSingleton<ITemplateListCache>(sp => sp.GetRequiredService<TemplateListCache>());
         services.AddHttpClient<ITemplateCatalog, GraphApiTemplateCatalog>((sp, client) =>
             client.Timeout = TimeSpan.FromSeconds(Math.Max(1, sp.GetRequiredService<IOptions<MetaOptions>>().Value.TimeoutSeconds)));
         services.AddSingleton<ReplyDispatcher>();

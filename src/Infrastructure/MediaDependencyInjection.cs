@@ -52,7 +52,12 @@ internal static class MediaDependencyInjection
                 services.AddSingleton<ISpeechToTextClient>(sp =>
                     new OpenAiAudioSpeechToTextClient(sp.GetRequiredService<SpeechClient>().Client, sp.GetRequiredService<IOptions<SpeechOptions>>().Value.SttModel));
                 services.AddSingleton<ISpeechTranscriber, SpeechToTextTranscriber>();
-                services.AddSingleton<ISpeechSynthesizer, NoSpeech>();
+                services.AddSingleton<ITextToSpeechClient>(sp =>
+                {
+                    var speech = sp.GetRequiredService<IOptions<SpeechOptions>>().Value;
+                    return new OpenAiAudioTextToSpeechClient(sp.GetRequiredService<SpeechClient>().Client, speech.TtsModel, speech.TtsVoice);
+                });
+                services.AddSingleton<ISpeechSynthesizer, TextToSpeechSynthesizer>();
                 break;
             default:
                 services.AddSingleton<NoSpeech>();

@@ -12,6 +12,9 @@ namespace CleanAgent.Infrastructure.Audio;
 internal static class OggOpus
 {
     public const int OpusRate = 48000;
+
+    /// <summary>What WhatsApp expects for a voice note.</summary>
+    public const string MediaType = "audio/ogg";
     private const int PacketsPerPage = 50;
     private static readonly int[] InputRates = [8000, 12000, 16000, 24000, 48000];
 

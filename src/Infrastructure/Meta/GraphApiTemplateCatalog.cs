@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using CleanAgent.Application.Numbers.Templates;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -9,13 +8,12 @@ namespace CleanAgent.Infrastructure.Meta;
 
 /// <summary>
 /// Lists a WhatsApp Business Account's message templates (<c>GET /{version}/{waba-id}/message_templates</c>, every page,
-/// with the number's token) and keeps the list for <see cref="CacheFor"/>. Pages are followed by Meta's <c>after</c>
+/// with the number's token) and keeps the list in <see cref="TemplateListCache"/>. Pages are followed by Meta's <c>after</c>
 /// cursor on our own URL, never by the <c>next</c> link, so the token only ever goes to the configured Graph API.
 /// </summary>
 internal sealed partial class GraphApiTemplateCatalog(
-    HttpClient http, IMemoryCache cache, IOptions<MetaOptions> options, ILogger<GraphApiTemplateCatalog> logger) : ITemplateCatalog
+    HttpClient http, TemplateListCache cache, IOptions<MetaOptions> options, ILogger<GraphApiTemplateCatalog> logger) : ITemplateCatalog
 {
-    private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(10);
     private const int MaxPages = 50;
 
     public async Task<IReadOnlyList<TemplateInfo>> ListAsync(TemplateAccount account, bool refresh, CancellationToken cancellationToken)
@@ -25,14 +23,13 @@ internal sealed partial class GraphApiTemplateCatalog(
             return [];
         }
 
-        var key = ("templates", account.NumberId, account.AccountId);
-        if (!refresh && cache.TryGetValue(key, out IReadOnlyList<TemplateInfo>? cached) && cached is not null)
+        if (!refresh && cache.Find(account) is { } cached)
         {
             return cached;
         }
 
         var templates = await FetchAsync(account, cancellationToken);
-        cache.Set(key, templates, CacheFor);
+        cache.Keep(account, templates);
         return templates;
     }
 

@@ -13,7 +13,7 @@ namespace CleanAgent.WebApi.Controllers;
 [AllowAnonymous]
 [Route("api/meta-webhook")]
 [Tags("Meta webhook")]
-public sealed class MetaWebhookController(ISender sender, IOptions<WebhookIntakeLimits> limits) : ControllerBase
+public sealed class MetaWebhookController(ISender sender, IOptions<WebhookIntakeLimits> limits, WebhookBodyGate gate) : ControllerBase
 {
     /// <summary>Meta documents 3 MB as the largest webhook body.</summary>
     public const int MaxBodyBytes = 3 * 1024 * 1024;
@@ -51,7 +51,7 @@ public sealed class MetaWebhookController(ISender sender, IOptions<WebhookIntake
     /// <response code="401">The signature is missing or wrong; nothing is stored.</response>
     /// <response code="408">The body did not arrive within <c>Meta:WebhookBodyTimeoutSeconds</c>.</response>
     /// <response code="413">The body is larger than 3 MB, the most Meta sends.</response>
-    /// <response code="503">Too many bodies are being received at once (<c>Meta:WebhookMaxConcurrentBodies</c>); try again after <c>Retry-After</c> seconds.</response>
+    /// <response code="503">Too many bodies are being read at once (<c>Meta:WebhookMaxConcurrentBodies</c>); try again after <c>Retry-After</c> seconds.</response>
     [HttpPost(Name = "ReceiveMetaWebhook")]
     [RawBody]
     [RequestSizeLimit(MaxBodyBytes)]
@@ -70,7 +70,7 @@ public sealed class MetaWebhookController(ISender sender, IOptions<WebhookIntake
 
     /// <summary>
     /// The raw bytes exactly as sent (the signature covers them), refused past the limit without reading further, and
-    /// within one deadline for the whole body.
+    /// within one deadline for the whole body. Only the reading holds a permit of the body gate, not the storing.
     /// </summary>
     private async Task<PooledRequestBody> ReadBodyAsync(CancellationToken cancellationToken)
     {
@@ -78,6 +78,8 @@ public sealed class MetaWebhookController(ISender sender, IOptions<WebhookIntake
         {
             throw TooLarge();
         }
+
+        using var permit = gate.Enter();
 
         var body = new PooledRequestBody();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

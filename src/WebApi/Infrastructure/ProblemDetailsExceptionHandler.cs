@@ -49,6 +49,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
                 {
                     StatusCodes.Status413PayloadTooLarge => "Request body too large",
                     StatusCodes.Status408RequestTimeout => "Request body too slow",
+                    StatusCodes.Status503ServiceUnavailable => "Busy",
                     _ => "Bad request",
                 },
                 Detail = badRequest.Message,
@@ -67,20 +68,24 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
         };
 
         httpContext.Response.StatusCode = details.Status ?? StatusCodes.Status500InternalServerError;
+        if (exception is BadHttpRequestException { StatusCode: StatusCodes.Status503ServiceUnavailable })
+        {
+            httpContext.Response.Headers.RetryAfter = "1";
+        }
         if (httpContext.Response.StatusCode == StatusCodes.Status408RequestTimeout)
         {
             // The rest of a body that came too slowly is not waited for: the connection is closed after the answer.
             httpContext.Response.Headers.Connection = "close";
         }
 
-        if (httpContext.Response.StatusCode >= StatusCodes.Status500InternalServerError)
+        if (httpContext.Response.StatusCode >= StatusCodes.Status500InternalServerError && exception is not BadHttpRequestException)
         {
             // The middleware does not log an exception a handler took; the 500's detail promises it was.
             LogUnexpected(logger, httpContext.Request.Method, LogValue.Clip(httpContext.Request.Path.Value, 120), exception);
         }
         else
         {
-            // The caller's mistake, not ours: one short line, no stack, nothing of the payload but a clipped message.
+            // The caller's mistake (or a 503 asking it to come back), not ours: one short line, no stack, nothing of the payload but a clipped message.
             LogClientError(logger, httpContext.Request.Method, LogValue.Clip(httpContext.Request.Path.Value, 120), httpContext.Response.StatusCode,
                 exception.GetType().Name, LogValue.Clip(exception.Message, 160));
         }

@@ -1,45 +1,49 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace CleanAgent.WebApi.Infrastructure;
 
 /// <summary>
-/// What ASP.NET Core's rate limiter does for <c>POST /api/meta-webhook</c>: a concurrency limit on bodies in flight
-/// (503 past it). Volume alone is never limited: behind a proxy, all of Meta is one client.
+/// What bounds unauthenticated callers of <c>POST /api/meta-webhook</c>: a concurrency limit on bodies being read
+/// (<see cref="WebhookBodyGate"/>, 503 past it). Volume alone is never limited: behind a proxy, all of Meta is one client.
 /// </summary>
 internal static class WebhookRateLimits
 {
-    private const string WebhookPath = "/api/meta-webhook";
-
     public static IServiceCollection AddWebhookRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<WebhookIntakeLimits>(configuration.GetSection("Meta"));
-        services.AddRateLimiter(o =>
-        {
-            var limits = configuration.GetSection("Meta").Get<WebhookIntakeLimits>() ?? new WebhookIntakeLimits();
-            var permits = Math.Max(1, limits.WebhookMaxConcurrentBodies);
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http => IsWebhookDelivery(http)
-                ? RateLimitPartition.GetConcurrencyLimiter(WebhookPath, _ => new ConcurrencyLimiterOptions { PermitLimit = permits, QueueLimit = 0 })
-                : RateLimitPartition.GetNoLimiter(string.Empty));
-            o.OnRejected = (context, cancellationToken) => RejectAsync(context.HttpContext, StatusCodes.Status503ServiceUnavailable, 1,
-                "Too many webhook bodies are being received at once; try again shortly.", cancellationToken);
-        });
+        services.AddSingleton<WebhookBodyGate>();
+        services.AddRateLimiter(_ => { });
         return services;
     }
+}
 
-    private static bool IsWebhookDelivery(HttpContext http) =>
-        HttpMethods.IsPost(http.Request.Method) && http.Request.Path.Equals(WebhookPath, StringComparison.OrdinalIgnoreCase);
-
-    public static async ValueTask RejectAsync(HttpContext http, int status, int retryAfterSeconds, string detail, CancellationToken cancellationToken)
+/// <summary>
+/// At most <see cref="WebhookIntakeLimits.WebhookMaxConcurrentBodies"/> webhook bodies are being <em>read</em> at once.
+/// The permit is given back as soon as the body is in memory: storing it is bounded by the database, not here, so a
+/// busy database never turns Meta's deliveries into 503s.
+/// </summary>
+public sealed class WebhookBodyGate(IOptions<WebhookIntakeLimits> limits) : IDisposable
+{
+    private readonly ConcurrencyLimiter _limiter = new(new ConcurrencyLimiterOptions
     {
-        http.Response.StatusCode = status;
-        http.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await problems.TryWriteAsync(new ProblemDetailsContext
+        PermitLimit = Math.Max(1, limits.Value.WebhookMaxConcurrentBodies),
+        QueueLimit = 0,
+    });
+
+    /// <summary>A permit to read one body, or a 503 (with <c>Retry-After</c>) when every permit is taken.</summary>
+    public RateLimitLease Enter()
+    {
+        var lease = _limiter.AttemptAcquire();
+        if (lease.IsAcquired)
         {
-            HttpContext = http,
-            ProblemDetails = new ProblemDetails { Status = status, Title = "Busy", Detail = detail },
-        });
+            return lease;
+        }
+
+        lease.Dispose();
+        throw new BadHttpRequestException(
+            "Too many webhook bodies are being received at once; try again shortly.", StatusCodes.Status503ServiceUnavailable);
     }
+
+    public void Dispose() => _limiter.Dispose();
 }

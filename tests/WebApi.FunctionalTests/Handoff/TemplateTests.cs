@@ -77,6 +77,29 @@ public abstract class TemplateTests<TApp>(TApp app) : DatabaseTest<TApp>(app)
     }
 
     [SkippableFact]
+    public async Task A_template_status_webhook_for_the_account_makes_the_next_listing_ask_Meta_again()
+    {
+        RequireDatabase();
+        var (admin, numberId) = await SetUpAsync();
+        await admin.GetFromJsonAsync<JsonElement>($"/api/whatsapp-numbers/{numberId}/templates");
+        using var meta = App.CreateClient();
+
+        // Another account's template changed: this number's cached list stays.
+        Assert.Equal(HttpStatusCode.OK, (await meta.PostWebhookAsync(TemplateStatusUpdate("999000111"))).StatusCode);
+        await admin.GetFromJsonAsync<JsonElement>($"/api/whatsapp-numbers/{numberId}/templates");
+        Assert.Equal(2, App.Graph.LogEntries.Count(e => e.RequestMessage.Path == TemplatesPath));
+
+        Assert.Equal(HttpStatusCode.OK, (await meta.PostWebhookAsync(TemplateStatusUpdate(WabaId))).StatusCode);
+        await admin.GetFromJsonAsync<JsonElement>($"/api/whatsapp-numbers/{numberId}/templates");
+        Assert.Equal(4, App.Graph.LogEntries.Count(e => e.RequestMessage.Path == TemplatesPath));
+    }
+
+    private static string TemplateStatusUpdate(string accountId) => $$$"""
+        {"object": "whatsapp_business_account", "entry": [{"id": "{{{accountId}}}", "time": 1764672000, "changes": [{"field": "message_template_status_update",
+         "value": {"event": "APPROVED", "message_template_id": 3, "message_template_name": "winter_sale", "message_template_language": "en_US", "reason": "NONE"}}]}]}
+        """;
+
+    [SkippableFact]
     public async Task A_template_goes_to_a_new_customer_outside_any_window_and_is_sent_once_per_idempotency_key()
     {
         RequireDatabase();

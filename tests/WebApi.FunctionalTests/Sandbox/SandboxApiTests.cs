@@ -8,6 +8,18 @@ namespace CleanAgent.WebApi.FunctionalTests.Sandbox;
 public sealed class SandboxApiTests(SqliteApp app) : DatabaseTest<SqliteApp>(app), IClassFixture<SqliteApp>
 {
     [Fact]
+    public async Task A_sandbox_number_has_no_templates_to_list()
+    {
+        using var client = App.CreateAdminClient();
+        var number = await HttpAssert.JsonAsync(await client.PostAsync("/api/sandbox/start", null), HttpStatusCode.OK);
+
+        var templates = await HttpAssert.JsonAsync(
+            await client.GetAsync($"/api/whatsapp-numbers/{number.GetProperty("id").GetGuid()}/templates"), HttpStatusCode.OK);
+
+        Assert.Equal(0, templates.GetArrayLength());
+    }
+
+    [Fact]
     public async Task Try_it_answers_from_the_sample_FAQ_and_the_answer_is_read()
     {
         using var client = App.CreateAdminClient();

@@ -12,6 +12,19 @@ public interface ITemplateCatalog
     Task<IReadOnlyList<TemplateInfo>> ListAsync(TemplateAccount account, bool refresh, CancellationToken cancellationToken);
 }
 
+/// <summary>The cached template lists, which Meta's template webhooks make stale.</summary>
+public interface ITemplateListCache
+{
+    /// <summary>The webhook fields that change a template's status, quality or category.</summary>
+    static readonly IReadOnlySet<string> TemplateFields = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "message_template_status_update", "message_template_quality_update", "message_template_components_update", "template_category_update",
+    };
+
+    /// <summary>The number's next listing asks Meta again.</summary>
+    void Forget(Guid numberId);
+}
+
 /// <summary>What listing needs of a number; <see cref="AccessToken"/> in clear (null: the configured fallback token).</summary>
 public sealed record TemplateAccount(Guid NumberId, string AccountId, string GraphApiVersion, string? AccessToken, bool IsSandbox)
 {

@@ -6,10 +6,18 @@ namespace CleanAgent.Application.Numbers.Templates;
 
 internal static class Templates
 {
-    /// <summary>The number's templates; a number with no account id, or Meta refusing, is a 409 that says what to fix.</summary>
+    /// <summary>
+    /// The number's templates; a number with no account id, or Meta refusing, is a 409 that says what to fix. A sandbox
+    /// number has no account at Meta, and so no templates.
+    /// </summary>
     public static async Task<IReadOnlyList<TemplateInfo>> LoadAsync(
         this ITemplateCatalog catalog, WhatsAppNumber number, ISecretProtector protector, bool refresh, CancellationToken cancellationToken)
     {
+        if (number.IsSandbox)
+        {
+            return [];
+        }
+
         var account = number.AccountId
             ?? throw new ConflictException("The number has no WhatsApp Business Account ID: set wabaId (Meta shows it in WhatsApp Manager → Account tools, or under API Setup).");
         var token = number.ProtectedAccessToken is null ? null : protector.Unprotect(number.ProtectedAccessToken);

@@ -2,6 +2,7 @@ using CleanAgent.Application.Calls;
 using CleanAgent.Application.Common.Exceptions;
 using CleanAgent.Application.Common.Interfaces;
 using CleanAgent.Application.Common.Logging;
+using CleanAgent.Application.Numbers.Templates;
 using Mediator;
 using Microsoft.Extensions.Logging;
 
@@ -23,6 +24,7 @@ internal sealed partial class ReceiveMetaWebhookCommandHandler(
     IWebhookDeliveryQueue queue,
     IReplyScheduler scheduler,
     ICallSignals calls,
+    ITemplateListCache templates,
     ILogger<ReceiveMetaWebhookCommandHandler> logger) : ICommandHandler<ReceiveMetaWebhookCommand, WebhookReceipt>
 {
     public async ValueTask<WebhookReceipt> Handle(ReceiveMetaWebhookCommand command, CancellationToken cancellationToken)
@@ -58,10 +60,20 @@ internal sealed partial class ReceiveMetaWebhookCommandHandler(
 
         // Stored together with the deliveries that arrive meanwhile; answered once committed. Scheduling only hands the
         // id to the scheduler's own queue; should a reply not get scheduled, the sweeper finds it pending in the database.
-        var stored = await queue.StoreAsync(new VerifiedWebhookDelivery(payload, accepted, command.Body.Length), cancellationToken);
+        var delivery = new VerifiedWebhookDelivery(payload, accepted, command.Body.Length);
+        var stored = await queue.StoreAsync(delivery, cancellationToken);
         foreach (var conversationId in stored.ConversationsToAnswer)
         {
             scheduler.ScheduleReply(conversationId);
+        }
+
+        // A template was approved, paused, rejected or re-categorised: its account's numbers list their templates afresh.
+        foreach (var change in payload.Changes.Where(c => ITemplateListCache.TemplateFields.Contains(c.Field)))
+        {
+            foreach (var number in delivery.NumbersOf(change))
+            {
+                templates.Forget(number.Id);
+            }
         }
 
         // Calls are answered (or ended) from committed state, like replies: the call is already in the history.
