@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text;
 using CleanAgent.Application.Agents.Knowledge;
 using CleanAgent.Domain.Agents;
@@ -60,14 +61,18 @@ internal sealed class KnowledgeDocumentWriter(AppDbContext db) : IKnowledgeDocum
         var mappings = properties.Select(p => p.GetRelationalTypeMapping()).ToArray();
         var getters = properties.Select(p => p.GetGetter()).ToArray();
 
+        if (db is SqliteAppDbContext)
+        {
+            await InsertOneByOneAsync(rows, head, properties, mappings, getters, transaction, sql, cancellationToken);
+            return;
+        }
+
         var fullBatch = CommandText(head, Math.Min(RowsPerStatement, rows.Count), properties.Length, sql);
         foreach (var batch in rows.Chunk(RowsPerStatement))
         {
             // A new command per statement: one command reused with its parameters replaced failed on PostgreSQL with a duplicate key in its second statement.
             cancellationToken.ThrowIfCancellationRequested();
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.Transaction = transaction.GetDbTransaction();
-            command.CommandTimeout = db.Database.GetCommandTimeout() ?? command.CommandTimeout;
+            await using var command = NewCommand(transaction);
             command.CommandText = batch.Length == RowsPerStatement || batch.Length == rows.Count ? fullBatch : CommandText(head, batch.Length, properties.Length, sql);
             for (var row = 0; row < batch.Length; row++)
             {
@@ -80,6 +85,49 @@ internal sealed class KnowledgeDocumentWriter(AppDbContext db) : IKnowledgeDocum
 
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// SQLite runs in process, so a round trip costs nothing; one prepared single-row statement with its values replaced
+    /// is its fastest insert. Its 1,400-parameter statements were as slow as <c>SaveChanges</c> (18 s for 48,000 rows).
+    /// </summary>
+    private async Task InsertOneByOneAsync<T>(
+        IReadOnlyList<T> rows, string head, IProperty[] properties, RelationalTypeMapping[] mappings, IClrPropertyGetter[] getters,
+        IDbContextTransaction transaction, ISqlGenerationHelper sql, CancellationToken cancellationToken)
+    {
+        await using var command = NewCommand(transaction);
+        command.CommandText = CommandText(head, 1, properties.Length, sql);
+        for (var row = 0; row < rows.Count; row++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            for (var column = 0; column < properties.Length; column++)
+            {
+                var value = getters[column].GetClrValue(rows[row]!);
+                if (row == 0)
+                {
+                    command.Parameters.Add(mappings[column].CreateParameter(command, $"p{column}", value, properties[column].IsNullable));
+                }
+                else
+                {
+                    command.Parameters[column].Value = (value is null ? null : mappings[column].Converter?.ConvertToProvider(value) ?? value) ?? DBNull.Value;
+                }
+            }
+
+            if (row == 0)
+            {
+                await command.PrepareAsync(cancellationToken);
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private DbCommand NewCommand(IDbContextTransaction transaction)
+    {
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = transaction.GetDbTransaction();
+        command.CommandTimeout = db.Database.GetCommandTimeout() ?? command.CommandTimeout;
+        return command;
     }
 
     private static string CommandText(string head, int rows, int columns, ISqlGenerationHelper sql)
