@@ -32,6 +32,13 @@ internal sealed class BenchOptions
 
     public int HistoryMessages { get; private set; } = 1_000_000;
 
+    /// <summary>
+    /// Seconds of load at the scenario's own rate before a reply scenario measures, drained before the measured part.
+    /// A fresh service spends most of its first minute compiling (tiered JIT): measured from a cold start, that work
+    /// was counted as the cost of replies.
+    /// </summary>
+    public int ReplyWarmUpSeconds { get; private set; } = 45;
+
     public int HistoryConversations { get; private set; } = 10_000;
 
     public string? ServiceDll { get; private set; }
@@ -66,6 +73,7 @@ internal sealed class BenchOptions
                 case "--reply-rate": options.ReplyRate = NextInt(); break;
                 case "--history-rate": options.HistoryRate = NextInt(); break;
                 case "--history-messages": options.HistoryMessages = NextInt(); break;
+                case "--warmup": options.ReplyWarmUpSeconds = int.Parse(Next(), CultureInfo.InvariantCulture) is var w and >= 0 ? w : throw new ArgumentException("--warmup must be 0 or more"); break;
                 case "--history-conversations": options.HistoryConversations = NextInt(); break;
                 case "--service": options.ServiceDll = Next(); break;
                 case "--keep-logs": options.KeepLogs = true; break;
@@ -118,6 +126,7 @@ internal sealed class BenchOptions
           --reply-rate N           arrival rate of reply (default 200/s)
           --history-rate N         arrival rate of history (default 100/s)
           --history-messages N     messages seeded for history (default 1000000, over 10000 conversations)
+          --warmup N               seconds of load at the scenario's rate before a reply scenario measures (default 45; 0: cold start)
           --service DLL            the CleanAgent.WebApi.dll to start (default: the one built beside this program)
           --set KEY=VALUE          extra service configuration (environment form, e.g. Hangfire__WorkerCount=20); repeatable
           --keep-logs              keep the service logs (they are kept anyway when a scenario fails)

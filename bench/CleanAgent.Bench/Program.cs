@@ -18,7 +18,10 @@ catch (Exception ex) when (ex is ArgumentException or FormatException)
 }
 
 // Every phase is bounded on its own; this is the backstop for the whole run.
-var budget = TimeSpan.FromMinutes(5) + (TimeSpan.FromSeconds(options.Scenarios.Sum(s => (options.SecondsFor(s) * 3) + 120)) * options.Providers.Count);
+// A reply scenario's warm-up is drained like its measured part; seeding history takes about a minute per million messages on a busy machine.
+var budget = TimeSpan.FromMinutes(5) + (TimeSpan.FromSeconds(options.Scenarios.Sum(s => (options.SecondsFor(s) * 3) + 120
+    + (s.StartsWith("reply", StringComparison.Ordinal) ? options.ReplyWarmUpSeconds * 4 : 0)
+    + (s == "history" ? 60L * options.HistoryMessages / 1_000_000 : 0))) * options.Providers.Count);
 using var cancellation = new CancellationTokenSource(budget);
 Console.CancelKeyPress += (_, e) =>
 {

@@ -33,8 +33,10 @@ internal static class DependencyInjection
         services.AddSingleton<Microsoft.AspNetCore.Mvc.Infrastructure.IClientErrorFactory, ClientErrorProblem.Factory>();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddHttpContextAccessor();
+        services.AddSecurityHeaders();
         services.AddScoped<IPublicUrls, PublicUrls>();
         services.AddWebhookRateLimits(configuration);
+        services.AddFailingClientLimit(configuration);
 
         // Read now, not inside the options lambda: a missing key must stop start-up, not fail the first request.
         var apiKeys = ReadApiKeys(configuration, environment);

@@ -26,6 +26,7 @@ await app.Services.MigrateDatabaseAsync();
 await app.Services.SeedOperatorsAsync(app.Configuration, app.Environment);
 
 app.UseSecurityHeaders();
+app.UseFailingClientLimit();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAdminApiDocument();

@@ -26,6 +26,9 @@ public sealed class DashboardApp : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The app's services, to set up what a page should show (e.g. a scheduled job).</summary>
+    public IServiceProvider Services => _factory!.Services;
+
     public string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
     public async Task InitializeAsync()

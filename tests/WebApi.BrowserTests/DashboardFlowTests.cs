@@ -1,3 +1,6 @@
+using CleanAgent.Infrastructure.Jobs;
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -9,6 +12,7 @@ public sealed class DashboardFlowTests(DashboardApp app) : IClassFixture<Dashboa
     public async Task An_operator_signs_in_adds_a_number_tries_an_agent_reads_the_conversation_and_signs_out()
     {
         var page = await app.NewPageAsync();
+        var refused = await CspViolations.WatchAsync(page); // the whole flow runs under the pages' Content-Security-Policy
 
         // 1. Sign in: a wrong password is refused with a message, the right one opens the overview.
         await page.GotoAsync("/");
@@ -69,6 +73,48 @@ public sealed class DashboardFlowTests(DashboardApp app) : IClassFixture<Dashboa
         await Expect(page.GetByText("You are signed out.")).ToBeVisibleAsync();
         await page.GotoAsync("/numbers");
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/login\\?ReturnUrl=%2Fnumbers"));
+
+        await refused.AssertNoneAsync(page);
+        await refused.AssertAnInjectedScriptIsRefusedAsync(page);
+    }
+
+    [Fact]
+    public async Task Swagger_ui_renders_the_operations_under_its_content_security_policy()
+    {
+        var page = await app.NewPageAsync();
+        var refused = await CspViolations.WatchAsync(page);
+
+        await page.GotoAsync("/swagger");
+        var operations = page.Locator(".opblock");
+        await Expect(operations.First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        Assert.True(await operations.CountAsync() > 10);
+        await operations.First.Locator(".opblock-summary").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Try it out" }).First).ToBeVisibleAsync();
+
+        await refused.AssertNoneAsync(page);
+        await refused.AssertAnInjectedScriptIsRefusedAsync(page);
+    }
+
+    [Fact]
+    public async Task A_signed_in_operator_sees_the_hangfire_dashboard_under_its_content_security_policy()
+    {
+        var jobId = app.Services.GetRequiredService<IBackgroundJobClient>()
+            .Schedule<ReplyToConversationJob>(j => j.RunAsync(Guid.NewGuid(), CancellationToken.None), TimeSpan.FromDays(1));
+        var page = await app.NewPageAsync();
+        var refused = await CspViolations.WatchAsync(page);
+        await page.SignInAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Level = 1 })).ToBeVisibleAsync();
+
+        await page.GotoAsync("/hangfire");
+        await Expect(page.Locator(".navbar-brand")).ToContainTextAsync("CleanAgent reply jobs");
+        await page.GotoAsync("/hangfire/jobs/scheduled");
+        await Expect(page.Locator($"a.job-method[href$='/jobs/details/{jobId}']")).ToBeVisibleAsync();
+        await page.GotoAsync($"/hangfire/jobs/details/{jobId}");
+        await Expect(page.Locator(".state-card").First).ToBeVisibleAsync();
+        await page.ScreenshotAsync(app, "hangfire-job");
+
+        await refused.AssertNoneAsync(page);
+        await refused.AssertAnInjectedScriptIsRefusedAsync(page);
     }
 
     [Fact]

@@ -17,9 +17,28 @@ internal sealed class ReplyReferences(IApplicationDbContext db, ISecretProtector
     private WhatsAppNumber? _number;
     private SenderNumber? _sender;
     private Agent? _agent;
+    private List<Message>? _openInbound;
+    private int _reloadsAtOpenRead;
 
     public async Task<Conversation?> ConversationAsync(Guid id, CancellationToken cancellationToken) =>
         await db.Conversations.FindAsync([id], cancellationToken);
+
+    /// <summary>The decide step's read of what is open: the customer messages in it are still tracked, and answered in memory.</summary>
+    public void SawOpenMessages(IEnumerable<Message> open)
+    {
+        _openInbound = open.Where(m => m.Direction == MessageDirection.Inbound).ToList();
+        _reloadsAtOpenRead = db.Reloads;
+    }
+
+    /// <summary>
+    /// Whether customer messages other than <paramref name="except"/> still wait for an answer. A message stored since
+    /// the decide step's read bumps the conversation's version, so a save of the run fails and the conversation is read
+    /// again: while that has not happened, the answer is in the tracked messages, without a query.
+    /// </summary>
+    public Task<bool> HasUnansweredAsync(Guid conversationId, IReadOnlyCollection<Guid> except, CancellationToken cancellationToken) =>
+        _openInbound is not null && db.Reloads == _reloadsAtOpenRead
+            ? Task.FromResult(_openInbound.Any(m => m.ConversationId == conversationId && m.NeedsReply && m.AnsweredAt == null && !except.Contains(m.Id)))
+            : db.HasUnansweredAsync(conversationId, except, cancellationToken);
 
     /// <summary>Messages by id: the ones the decide step read are still tracked, so this costs no query.</summary>
     public async Task<List<Message>> MessagesAsync(IReadOnlyList<Guid> ids, CancellationToken cancellationToken)

@@ -9,7 +9,9 @@ namespace CleanAgent.Infrastructure.Jobs;
 
 /// <summary>
 /// Messages are kept indefinitely, but the raw webhook JSON of each (the largest column) only for
-/// <c>Retention:RawPayloadDays</c> days (default 90; 0 keeps it forever). The parsed fields stay.
+/// <c>Retention:RawPayloadDays</c> days (default 90; 0 keeps it forever). The parsed fields stay. Statuses kept for a
+/// message that never appeared (early statuses, or statuses for messages this service never sent) go with the same age,
+/// so anyone with a number's app secret cannot grow that table without bound.
 /// </summary>
 internal sealed partial class RawPayloadRetention(
     IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider time, ILogger<RawPayloadRetention> logger) : BackgroundService
@@ -35,7 +37,7 @@ internal sealed partial class RawPayloadRetention(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>Clears raw payloads older than the retention, in batches; returns how many were cleared.</summary>
+    /// <summary>Clears raw payloads and removes unmatched statuses older than the retention; returns how many rows changed.</summary>
     public async Task<int> PruneAsync(CancellationToken cancellationToken)
     {
         var days = configuration.GetValue("Retention:RawPayloadDays", DefaultDays);
@@ -66,8 +68,24 @@ internal sealed partial class RawPayloadRetention(
             LogPruned(logger, total, days);
         }
 
-        return total;
+        var statuses = await DeleteUnmatchedStatusesAsync(cutoff, cancellationToken);
+        if (statuses > 0)
+        {
+            LogStatusesPruned(logger, statuses, days);
+        }
+
+        return total + statuses;
     }
+
+    private async Task<int> DeleteUnmatchedStatusesAsync(DateTime cutoff, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        return await db.PendingStatusUpdates.Where(s => s.ReceivedAt < cutoff).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removed {Count} status update(s) older than {Days} days whose message never appeared")]
+    private static partial void LogStatusesPruned(ILogger logger, int count, int days);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cleared the raw webhook JSON of {Count} message(s) older than {Days} days")]
     private static partial void LogPruned(ILogger logger, int count, int days);

@@ -7,7 +7,8 @@ namespace CleanAgent.Infrastructure.Media;
 /// <summary>
 /// Keeps media files under <c>Media:RootPath</c> (default <c>media/</c> beside the content root), one file per content:
 /// <c>ab/abcdef….bin</c>. A file is written to a temporary name and then renamed, so a crash never leaves half a file
-/// under a key.
+/// under a key. Customers' voice notes and photos are readable by the service's user only: folders it creates are 0700
+/// and files 0600 on Unix, like the SQLite file.
 /// </summary>
 internal sealed class FileSystemMediaStore(IOptions<MediaStoreOptions> options, IHostEnvironment environment) : IMediaStore
 {
@@ -22,11 +23,15 @@ internal sealed class FileSystemMediaStore(IOptions<MediaStoreOptions> options, 
             return key;
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        CreateFolder(Path.GetDirectoryName(path)!);
         var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
         try
         {
-            await File.WriteAllBytesAsync(temporary, bytes, cancellationToken);
+            await using (var file = new FileStream(temporary, OwnerOnly(FileMode.CreateNew)))
+            {
+                await file.WriteAsync(bytes, cancellationToken);
+            }
+
             File.Move(temporary, path, overwrite: true);
         }
         finally
@@ -62,6 +67,39 @@ internal sealed class FileSystemMediaStore(IOptions<MediaStoreOptions> options, 
         }
 
         return Task.CompletedTask;
+    }
+
+    private static void CreateFolder(string folder)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+            return;
+        }
+
+        // Directory.CreateDirectory(path, mode) gives the mode to the last folder only: the root and the others it
+        // creates on the way are created one by one, outermost first. Folders that already exist keep their mode.
+        var missing = new Stack<string>();
+        for (var current = folder; !string.IsNullOrEmpty(current) && !Directory.Exists(current); current = Path.GetDirectoryName(current))
+        {
+            missing.Push(current);
+        }
+
+        while (missing.TryPop(out var next))
+        {
+            Directory.CreateDirectory(next, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    private static FileStreamOptions OwnerOnly(FileMode mode)
+    {
+        var options = new FileStreamOptions { Mode = mode, Access = FileAccess.Write, Options = FileOptions.Asynchronous };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return options;
     }
 
     private string PathOf(string key) =>

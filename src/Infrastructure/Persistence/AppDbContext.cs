@@ -31,7 +31,13 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
 
     public void DiscardChanges() => ChangeTracker.Clear();
 
-    public Task ReloadAsync(object entity, CancellationToken cancellationToken) => Entry(entity).ReloadAsync(cancellationToken);
+    public Task ReloadAsync(object entity, CancellationToken cancellationToken)
+    {
+        Reloads++;
+        return Entry(entity).ReloadAsync(cancellationToken);
+    }
+
+    public int Reloads { get; private set; }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,10 +1,15 @@
 using System.Net;
+using System.Text.RegularExpressions;
+using CleanAgent.Infrastructure.Jobs;
 using CleanAgent.WebApi.FunctionalTests.Support;
+using Hangfire;
+using Hangfire.States;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CleanAgent.WebApi.FunctionalTests.Platform;
 
-public abstract class PlatformEndpointsTests<TApp>(TApp app) : DatabaseTest<TApp>(app)
+public abstract partial class PlatformEndpointsTests<TApp>(TApp app) : DatabaseTest<TApp>(app)
     where TApp : TestApp
 {
     [SkippableFact]
@@ -71,6 +76,47 @@ public abstract class PlatformEndpointsTests<TApp>(TApp app) : DatabaseTest<TApp
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
         Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+        var policy = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("frame-ancestors 'none'", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-eval", policy, StringComparison.Ordinal);
+        Assert.DoesNotMatch("script-src[^;]*unsafe-inline", policy);
+    }
+
+    [SkippableFact]
+    public async Task Dashboard_pages_run_only_scripts_from_the_site_and_the_inline_import_map_that_carries_the_requests_nonce()
+    {
+        RequireDatabase();
+        using var client = App.CreateClient();
+
+        var first = await client.GetAsync("/login");
+        var second = await client.GetAsync("/login");
+
+        var nonces = new List<string>();
+        foreach (var response in new[] { first, second })
+        {
+            var policy = response.Headers.GetValues("Content-Security-Policy").Single();
+            var nonce = Regex.Match(policy, "script-src 'self' 'nonce-([^']+)';").Groups[1].Value;
+            Assert.NotEmpty(nonce);
+            Assert.Contains("connect-src 'self'", policy, StringComparison.Ordinal);
+            Assert.Contains("style-src 'self'", policy, StringComparison.Ordinal);
+            Assert.DoesNotContain("unsafe-inline", policy, StringComparison.Ordinal);
+            Assert.Contains($"<script type=\"importmap\" nonce=\"{nonce}\">", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            nonces.Add(nonce);
+        }
+
+        Assert.NotEqual(nonces[0], nonces[1]);
+    }
+
+    [SkippableFact]
+    public async Task Api_answers_never_render_as_a_page()
+    {
+        RequireDatabase();
+        using var admin = App.CreateAdminClient();
+
+        var response = await admin.GetAsync("/api/agents");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("default-src 'none'; frame-ancestors 'none'; sandbox", response.Headers.GetValues("Content-Security-Policy").Single());
     }
 
     [SkippableFact]
@@ -118,6 +164,62 @@ public abstract class PlatformEndpointsTests<TApp>(TApp app) : DatabaseTest<TApp
             Assert.Equal(StatusCodes.Status401Unauthorized, context.Response.StatusCode);
         }
     }
+
+    [SkippableFact]
+    public async Task A_signed_in_operator_sees_the_hangfire_dashboard_and_its_actions_work_with_the_antiforgery_token_only()
+    {
+        RequireDatabase();
+        var jobId = App.Services.GetRequiredService<IBackgroundJobClient>()
+            .Schedule<ReplyToConversationJob>(j => j.RunAsync(Guid.NewGuid(), CancellationToken.None), TimeSpan.FromDays(1));
+        using var browser = await App.SignInOperatorAsync();
+
+        var page = await browser.GetAsync("/hangfire/jobs/scheduled");
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("CleanAgent reply jobs", html, StringComparison.Ordinal);
+        Assert.Contains($"/hangfire/jobs/details/{jobId}", html, StringComparison.Ordinal);
+        var header = CsrfMeta().Matches(html).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+        Assert.NotEmpty(header["header"]);
+        Assert.NotEmpty(header["token"]);
+
+        // The dashboard's own POST without its token (what a cross-site form would send with the cookie): refused.
+        var forged = await browser.PostAsync("/hangfire/jobs/scheduled/delete", Jobs(jobId));
+        Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
+        Assert.Equal(ScheduledState.StateName, StateOf(jobId));
+
+        // The same POST from someone with only the admin key, token included: refused too.
+        using var integration = App.CreateAdminClient();
+        var withKey = await PostWithTokenAsync(integration, $"/hangfire/jobs/actions/delete/{jobId}", header, new FormUrlEncodedContent([]));
+        Assert.Equal(HttpStatusCode.Unauthorized, withKey.StatusCode);
+        Assert.Equal(ScheduledState.StateName, StateOf(jobId));
+
+        // The operator's page, with its token: deleted.
+        var deleted = await PostWithTokenAsync(browser, "/hangfire/jobs/scheduled/delete", header, Jobs(jobId));
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(DeletedState.StateName, StateOf(jobId));
+
+        var job = await browser.GetAsync($"/hangfire/jobs/details/{jobId}");
+        Assert.Equal(HttpStatusCode.OK, job.StatusCode);
+    }
+
+    private static FormUrlEncodedContent Jobs(string jobId) => new([new("jobs[]", jobId)]);
+
+    private static async Task<HttpResponseMessage> PostWithTokenAsync(HttpClient client, string path, Dictionary<string, string> csrf, HttpContent content)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        request.Headers.Add(csrf["header"], csrf["token"]);
+        return await client.SendAsync(request);
+    }
+
+    private string? StateOf(string jobId)
+    {
+        using var connection = App.Services.GetRequiredService<JobStorage>().GetConnection();
+        return connection.GetStateData(jobId)?.Name;
+    }
+
+    [GeneratedRegex("<meta name=\"csrf-(header|token)\" content=\"([^\"]*)\"")]
+    private static partial Regex CsrfMeta();
 }
 
 public sealed class PlatformEndpointsOnSqlite(SqliteApp app) : PlatformEndpointsTests<SqliteApp>(app), IClassFixture<SqliteApp>;

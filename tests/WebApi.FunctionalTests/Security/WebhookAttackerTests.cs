@@ -3,6 +3,7 @@ using System.Text;
 using CleanAgent.WebApi.FunctionalTests.Support;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -17,11 +18,16 @@ public sealed class SqliteAppUnderAttack : TestApp
 {
     public const string ClientHeader = "X-Test-Client";
 
+    /// <summary>Failed requests a client may make in the (long) window before it is slowed down.</summary>
+    public const int FailuresAllowed = 5;
+
     public SqliteAppUnderAttack()
         : base(TestDatabase.Sqlite)
     {
         Settings["Meta:WebhookMaxConcurrentBodies"] = "2";
         Settings["Meta:WebhookBodyTimeoutSeconds"] = "2";
+        Settings["FailingClients:MaxFailures"] = FailuresAllowed.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Settings["FailingClients:WindowSeconds"] = "600";
         Settings["Logging:LogLevel:CleanAgent.WebApi.Infrastructure.ProblemDetailsExceptionHandler"] = "Debug";
         Settings["PublicBaseUrl"] = string.Empty;
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
@@ -145,6 +151,74 @@ public sealed class WebhookAttackerTests(SqliteAppUnderAttack app) : DatabaseTes
         Assert.Equal(LogLevel.Debug, line.Level);
         Assert.DoesNotContain(line.Message, char.IsControl);
         Assert.True(line.Message.Length < 400, line.Message);
+    }
+
+    [Fact]
+    public async Task A_client_that_keeps_failing_gets_429_but_its_signed_deliveries_and_other_clients_get_through()
+    {
+        using var admin = App.CreateAdminClient();
+        await admin.AddNumberAsync(NumberId);
+        using var attacker = Client();
+        var forged = Meta.TextWebhook(NumberId, "16315551181", "wamid.forged", "hi");
+
+        for (var i = 0; i < SqliteAppUnderAttack.FailuresAllowed; i++)
+        {
+            await HttpAssert.ProblemAsync(await attacker.PostWebhookAsync(forged, secret: "not-the-app-secret"), HttpStatusCode.Unauthorized);
+        }
+
+        // Past the limit: a wrong signature, no signature, garbage and the admin API all get 429, with when to come back.
+        var limited = new List<HttpResponseMessage>
+        {
+            await attacker.PostWebhookAsync(forged, secret: "not-the-app-secret"),
+            await attacker.PostWebhookAsync(forged, secret: null),
+            await attacker.PostWebhookAsync("{", secret: null),
+        };
+        attacker.DefaultRequestHeaders.Add("X-Api-Key", TestApp.ApiKey);
+        limited.Add(await attacker.GetAsync("/api/agents"));
+        foreach (var response in limited)
+        {
+            var problem = await HttpAssert.ProblemAsync(response, HttpStatusCode.TooManyRequests);
+            Assert.Equal(429, problem.GetProperty("status").GetInt32());
+            var retryAfter = int.Parse(response.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(retryAfter, 1, 600);
+        }
+
+        // A delivery Meta signed still gets through from that same address (behind a proxy, all of Meta is one client).
+        var genuine = await attacker.PostWebhookAsync(Meta.TextWebhook(NumberId, "16315551181", "wamid.genuine", "hello"));
+        Assert.Equal(HttpStatusCode.OK, genuine.StatusCode);
+        Assert.Equal(1, await App.WithDbAsync(db => db.Messages.CountAsync(m => m.WhatsAppMessageId == "wamid.genuine")));
+        Assert.Equal(0, await App.WithDbAsync(db => db.Messages.CountAsync(m => m.WhatsAppMessageId == "wamid.forged")));
+
+        // Another client is not affected: its own failure is a plain 401, its admin calls work.
+        using var neighbour = Client("198.51.100.77");
+        await HttpAssert.ProblemAsync(await neighbour.PostWebhookAsync(forged, secret: "not-the-app-secret"), HttpStatusCode.Unauthorized);
+        neighbour.DefaultRequestHeaders.Add("X-Api-Key", TestApp.ApiKey);
+        Assert.Equal(HttpStatusCode.OK, (await neighbour.GetAsync("/api/agents")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Guessing_admin_keys_is_slowed_down_and_successes_never_count()
+    {
+        using var guesser = Client("2001:db8:7:7::1");
+        guesser.DefaultRequestHeaders.Add("X-Api-Key", "guess-0123456789abcdef-0123456789abcdef");
+        using var sameNetwork = Client("2001:db8:7:7::2");
+        sameNetwork.DefaultRequestHeaders.Add("X-Api-Key", TestApp.ApiKey);
+
+        for (var i = 0; i < 3 * SqliteAppUnderAttack.FailuresAllowed; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await sameNetwork.GetAsync("/api/agents")).StatusCode);
+        }
+
+        for (var i = 0; i < SqliteAppUnderAttack.FailuresAllowed; i++)
+        {
+            await HttpAssert.ProblemAsync(await guesser.GetAsync("/api/agents"), HttpStatusCode.Unauthorized);
+        }
+
+        await HttpAssert.ProblemAsync(await guesser.GetAsync("/api/agents"), HttpStatusCode.TooManyRequests);
+        // An IPv6 client is its /64: another address in it is the same client.
+        await HttpAssert.ProblemAsync(await sameNetwork.GetAsync("/api/agents"), HttpStatusCode.TooManyRequests);
+        // Pages and health are never limited.
+        Assert.Equal(HttpStatusCode.OK, (await guesser.GetAsync("/health")).StatusCode);
     }
 
     [Fact]

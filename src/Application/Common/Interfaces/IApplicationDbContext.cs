@@ -21,6 +21,9 @@ public interface IApplicationDbContext
     /// <summary>Reads an entity's stored values again (after another writer changed it), forgetting its unsaved changes.</summary>
     Task ReloadAsync(object entity, CancellationToken cancellationToken);
 
+    /// <summary>How many times <see cref="ReloadAsync"/> has read an entity again in this unit of work.</summary>
+    int Reloads { get; }
+
     /// <summary>Forgets every tracked change, so that a failed unit of work can be tried again from fresh reads.</summary>
     void DiscardChanges();
 }

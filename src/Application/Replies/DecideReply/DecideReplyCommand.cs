@@ -39,6 +39,7 @@ internal sealed partial class DecideReplyCommandHandler(
                 && ((m.Direction == MessageDirection.Outbound && m.Status == MessageStatus.Pending)
                     || (m.Direction == MessageDirection.Inbound && m.NeedsReply && m.AnsweredAt == null)))
             .ToListAsync(cancellationToken);
+        references.SawOpenMessages(open);
         if (conversation.Mode == ConversationMode.Human && await CancelAgentAnswersAsync(conversation, open, cancellationToken))
         {
             return ReplyDecision.Again;
@@ -172,7 +173,7 @@ internal sealed partial class DecideReplyCommandHandler(
                 c.RecordOutbound(record);
             }
 
-            more = await db.HasUnansweredAsync(c.Id, handledIds, cancellationToken);
+            more = await references.HasUnansweredAsync(c.Id, handledIds, cancellationToken);
             if (!more)
             {
                 c.CompleteReply(reason);

@@ -109,7 +109,7 @@ internal sealed partial class DeliverOutboxCommandHandler(
         {
             c.RecordOutbound(message);
             held = c.TryRenewLease(owner, Now, options.Value.Lease);
-            if (held && last && !await db.HasUnansweredAsync(c.Id, [], cancellationToken))
+            if (held && last && !await references.HasUnansweredAsync(c.Id, [], cancellationToken))
             {
                 c.CompleteReply(null);
             }
