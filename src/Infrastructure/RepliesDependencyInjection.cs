@@ -22,9 +22,21 @@ internal static class RepliesDependencyInjection
         services.Configure<KnowledgeOptions>(configuration.GetSection(KnowledgeOptions.SectionName));
         services.AddSingleton<IKnowledgeFileReader, KnowledgeFileReader>();
         services.AddSingleton<KnowledgeIndexCache>();
+        services.AddScoped<IKnowledgeDocumentWriter, KnowledgeDocumentWriter>();
         services.AddScoped<IKnowledgeSearch, LuceneKnowledgeSearch>();
 
         services.Configure<AiOptions>(configuration.GetSection(AiOptions.SectionName));
+        if (string.IsNullOrWhiteSpace(configuration["Ai:EmbeddingModel"]))
+        {
+            services.AddSingleton<IKnowledgeEmbedder, NoKnowledgeEmbedder>();
+        }
+        else
+        {
+            services.AddHttpClient(OpenAiKnowledgeEmbedder.HttpClientName, (sp, client) =>
+                client.Timeout = TimeSpan.FromSeconds(Math.Max(1, sp.GetRequiredService<IOptions<AiOptions>>().Value.EmbeddingTimeoutSeconds) + 5));
+            services.AddSingleton<IKnowledgeEmbedder, OpenAiKnowledgeEmbedder>();
+        }
+
         switch (ParseProvider(configuration["Ai:Provider"]))
         {
             case AiProvider.OpenAI:

@@ -18,6 +18,10 @@ public sealed class KnowledgeDocument
     public long SizeBytes { get; private set; }
     public int ChunkCount { get; private set; }
     public DateTime CreatedAt { get; private set; }
+
+    /// <summary>The model that made the chunks' vectors; null when they have none (no embedding model, or it failed at upload).</summary>
+    public string? EmbeddingModel { get; private set; }
+
     public IReadOnlyList<KnowledgeChunk> Chunks => _chunks;
 
     public static KnowledgeDocument Create(
@@ -40,6 +44,23 @@ public sealed class KnowledgeDocument
 
         document.ChunkCount = document._chunks.Count;
         return document;
+    }
+
+    /// <summary>Stores one vector per chunk, in chunk order, made by <paramref name="model"/>.</summary>
+    public void AttachEmbeddings(string model, IReadOnlyList<byte[]> vectors)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        if (vectors.Count != _chunks.Count)
+        {
+            throw new ArgumentException($"{vectors.Count} vectors for {_chunks.Count} chunks.", nameof(vectors));
+        }
+
+        for (var i = 0; i < _chunks.Count; i++)
+        {
+            _chunks[i].Embedding = vectors[i];
+        }
+
+        EmbeddingModel = model;
     }
 }
 
@@ -66,4 +87,7 @@ public sealed class KnowledgeChunk
     public int Ordinal { get; private set; }
     public string Text { get; private set; }
     public int TokenCount { get; private set; }
+
+    /// <summary>The chunk's vector for semantic retrieval, in the embedder's compact form; null without one.</summary>
+    public byte[]? Embedding { get; internal set; }
 }

@@ -113,12 +113,69 @@ internal sealed partial class KnowledgeIndex : IDisposable
         }
 
         var chunks = documents
-            .SelectMany(d => d.Chunks.Select(c => new Chunk(c.Text, c.Tokens, d.Name, languages[d])))
+            .SelectMany(d => d.Chunks.Select((c, i) => new Chunk(c.Text, c.Tokens, d.Name, languages[d]) { Vector = d.Vectors?[i] }))
             .ToArray();
         return new KnowledgeIndex(chunks, analyzers, synonyms, cancellationToken)
         {
-            ApproximateBytes = 4096 + chunks.Sum(c => (c.Text.Length * 6L) + 256),
+            ApproximateBytes = 4096 + chunks.Sum(c => (c.Text.Length * 6L) + 256 + (c.Vector?.Length ?? 0)),
+            HasVectors = chunks.Any(c => c.Vector is not null),
         };
+    }
+
+    /// <summary>Whether any chunk has a vector (its file was uploaded with the embedding model in use).</summary>
+    public bool HasVectors { get; private init; }
+
+    /// <summary>
+    /// The chunks closest in meaning to a question's vector (same model, same form), best first, with their cosine
+    /// similarity, down to <paramref name="minimum"/>. Every vector is compared: a few milliseconds at 5,000 rows.
+    /// </summary>
+    public List<(Chunk Chunk, double Similarity)> NearestByMeaning(byte[] question, int max, double minimum)
+    {
+        var query = KnowledgeVectors.Components(question);
+        var queryNorm = KnowledgeVectors.Norm(query);
+        var found = new List<(Chunk, double)>();
+        if (queryNorm == 0)
+        {
+            return found;
+        }
+
+        foreach (var chunk in _chunks)
+        {
+            if (chunk.Vector is { } vector && vector.Length == question.Length && chunk.VectorNorm > 0)
+            {
+                var similarity = KnowledgeVectors.Dot(query, KnowledgeVectors.Components(vector)) / (queryNorm * chunk.VectorNorm);
+                if (similarity >= minimum)
+                {
+                    found.Add((chunk, Math.Round(similarity, 4)));
+                }
+            }
+        }
+
+        return [.. found.OrderByDescending(f => f.Item2).Take(max)];
+    }
+
+    /// <summary>
+    /// Hybrid ranking: reciprocal rank fusion (each list adds 1 / (60 + rank)) of the lexical and the semantic lists.
+    /// A chunk's score is the better of its two: its coverage of the question's words, or its similarity.
+    /// </summary>
+    public static List<(Chunk Chunk, double Score)> Fuse(IReadOnlyList<(Chunk Chunk, double Score)> lexical, IReadOnlyList<(Chunk Chunk, double Similarity)> semantic, int max)
+    {
+        const double K = 60;
+        var fused = new Dictionary<Chunk, (double Rank, double Score)>(ReferenceEqualityComparer.Instance);
+        foreach (var list in new[] { lexical, semantic })
+        {
+            for (var i = 0; i < list.Count; i++)
+            {
+                var (chunk, score) = list[i];
+                var current = fused.GetValueOrDefault(chunk);
+                fused[chunk] = (current.Rank + (1 / (K + i + 1)), Math.Max(current.Score, score));
+            }
+        }
+
+        return [.. fused
+            .OrderByDescending(f => f.Value.Rank).ThenByDescending(f => f.Value.Score)
+            .Take(max)
+            .Select(f => (f.Key, f.Value.Score))];
     }
 
     /// <summary>The chunks that best answer <paramref name="message"/>, best first, with a score from 0 to 1.</summary>
@@ -350,8 +407,24 @@ internal sealed partial class KnowledgeIndex : IDisposable
 
     internal sealed record Chunk(string Text, int Tokens, string DocumentName, string Language)
     {
+        private readonly byte[]? _vector;
+
         public HashSet<string> Terms { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The chunk's vector in <see cref="KnowledgeVectors"/>' form, or null.</summary>
+        public byte[]? Vector
+        {
+            get => _vector;
+            init
+            {
+                _vector = value;
+                VectorNorm = value is null ? 0 : KnowledgeVectors.Norm(KnowledgeVectors.Components(value));
+            }
+        }
+
+        public double VectorNorm { get; private init; }
     }
 }
 
-internal sealed record KnowledgeSource(string Name, IReadOnlyList<(string Text, int Tokens)> Chunks);
+/// <param name="Vectors">One vector (or null) per chunk, when the file was embedded with the model in use.</param>
+internal sealed record KnowledgeSource(string Name, IReadOnlyList<(string Text, int Tokens)> Chunks, IReadOnlyList<byte[]?>? Vectors = null);

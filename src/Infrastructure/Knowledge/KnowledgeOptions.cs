@@ -13,4 +13,10 @@ internal sealed class KnowledgeOptions
 
     /// <summary>The knowledge indexes kept in memory, all agents together, in megabytes.</summary>
     public int IndexCacheMegabytes { get; set; } = 256;
+
+    /// <summary>
+    /// With an embedding model: the cosine similarity from which a chunk counts as close in meaning to a question. It
+    /// depends on the model (unrelated texts score about 0.1–0.3 with OpenAI's text-embedding-3, higher with some others).
+    /// </summary>
+    public double MinimumSimilarity { get; set; } = 0.5;
 }

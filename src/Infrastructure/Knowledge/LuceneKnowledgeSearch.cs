@@ -1,18 +1,23 @@
 using System.Security.Cryptography;
 using System.Text;
+using CleanAgent.Application.Agents.Knowledge;
 using CleanAgent.Application.Common.Interfaces;
 using CleanAgent.Application.Replies;
 using CleanAgent.Domain.Agents;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace CleanAgent.Infrastructure.Knowledge;
 
 /// <summary>
 /// Searches an agent's knowledge with its Lucene index. The index is keyed by the agent's knowledge
 /// version (its documents' ids), read from the database on every search: a file added or deleted on
-/// another instance is seen at the next question.
+/// another instance is seen at the next question. With an embedding model (<c>Ai:EmbeddingModel</c>) the question's
+/// vector finds the chunks closest in meaning too, fused with the lexical ranking; without one, or when the endpoint
+/// fails, the ranking is lexical alone.
 /// </summary>
-internal sealed class LuceneKnowledgeSearch(IApplicationDbContext db, KnowledgeIndexCache indexes) : IKnowledgeSearch
+internal sealed class LuceneKnowledgeSearch(
+    IApplicationDbContext db, KnowledgeIndexCache indexes, IKnowledgeEmbedder embedder, IOptions<KnowledgeOptions> options) : IKnowledgeSearch
 {
     /// <summary>A knowledge file with this name holds synonyms (one group of equivalent words per row), not answers.</summary>
     public const string SynonymsFileName = "synonyms.csv";
@@ -35,9 +40,15 @@ internal sealed class LuceneKnowledgeSearch(IApplicationDbContext db, KnowledgeI
             return [];
         }
 
+        var ranked = index.Search(query, MaxMatches);
+        if (index.HasVectors && await embedder.TryEmbedAsync([query], cancellationToken) is [var vector])
+        {
+            ranked = KnowledgeIndex.Fuse(ranked, index.NearestByMeaning(vector, MaxMatches, options.Value.MinimumSimilarity), MaxMatches);
+        }
+
         var matches = new List<KnowledgeMatch>();
         var used = 0;
-        foreach (var (chunk, score) in index.Search(query, MaxMatches))
+        foreach (var (chunk, score) in ranked)
         {
             if (score < MinimumScore || used + chunk.Tokens > tokenBudget)
             {
@@ -58,7 +69,7 @@ internal sealed class LuceneKnowledgeSearch(IApplicationDbContext db, KnowledgeI
                 from d in db.KnowledgeDocuments.AsNoTracking()
                 join a in db.Agents on d.AgentId equals a.Id
                 where d.AgentId == agentId
-                select new { d.Id, d.FileName, a.KnowledgeLanguage })
+                select new { d.Id, d.FileName, d.EmbeddingModel, a.KnowledgeLanguage })
             .ToListAsync(cancellationToken);
         if (!documents.Any(d => !IsSynonyms(d.FileName)))
         {
@@ -66,7 +77,10 @@ internal sealed class LuceneKnowledgeSearch(IApplicationDbContext db, KnowledgeI
         }
 
         var language = documents[0].KnowledgeLanguage;
-        var version = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(language + ":" + string.Join(',', documents.Select(d => d.Id).Order()))));
+        // Only vectors of the model in use can be compared with the question's.
+        var embedded = documents.Where(d => d.EmbeddingModel is not null && d.EmbeddingModel == embedder.Model).Select(d => d.Id).ToHashSet();
+        var version = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
+            language + ":" + string.Join(',', documents.Select(d => d.Id).Order()) + ":" + string.Join(',', embedded.Order()))));
         return await indexes.GetAsync($"{agentId}:{version}", async () =>
         {
             var names = documents.ToDictionary(d => d.Id, d => d.FileName);
@@ -75,12 +89,13 @@ internal sealed class LuceneKnowledgeSearch(IApplicationDbContext db, KnowledgeI
             var chunks = await db.KnowledgeChunks.AsNoTracking()
                 .Where(c => c.AgentId == agentId)
                 .OrderBy(c => c.DocumentId).ThenBy(c => c.Ordinal)
-                .Select(c => new { c.DocumentId, c.Text, c.TokenCount })
+                .Select(c => new { c.DocumentId, c.Text, c.TokenCount, c.Embedding })
                 .ToListAsync(CancellationToken.None);
             var byDocument = chunks.Where(c => names.ContainsKey(c.DocumentId)).GroupBy(c => c.DocumentId).ToList();
             var sources = byDocument
                 .Where(g => !IsSynonyms(names[g.Key]))
-                .Select(g => new KnowledgeSource(names[g.Key], [.. g.Select(c => (c.Text, c.TokenCount))]))
+                .Select(g => new KnowledgeSource(
+                    names[g.Key], [.. g.Select(c => (c.Text, c.TokenCount))], embedded.Contains(g.Key) ? [.. g.Select(c => c.Embedding)] : null))
                 .ToList();
             var synonyms = byDocument
                 .Where(g => IsSynonyms(names[g.Key]))

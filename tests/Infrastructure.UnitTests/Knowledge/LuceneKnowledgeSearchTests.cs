@@ -23,7 +23,7 @@ public sealed class LuceneKnowledgeSearchTests : IDisposable
         _db.SaveChanges();
     }
 
-    private LuceneKnowledgeSearch Search => new(_db, _cache);
+    private LuceneKnowledgeSearch Search => new(_db, _cache, new CleanAgent.Infrastructure.Ai.NoKnowledgeEmbedder(), Options.Create(new KnowledgeOptions()));
 
     private async Task AddAsync(string fileName, params (string Text, int Tokens)[] chunks)
     {

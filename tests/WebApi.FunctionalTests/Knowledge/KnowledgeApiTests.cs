@@ -63,6 +63,22 @@ public abstract class KnowledgeApiTests<TApp>(TApp app) : DatabaseTest<TApp>(app
     }
 
     [SkippableFact]
+    public async Task Csv_of_many_rows_is_stored_whole_and_its_last_row_found()
+    {
+        RequireDatabase();
+        using var client = App.CreateAdminClient();
+        var agentId = await CreateAgentAsync(client);
+        var csv = "question,answer\n" + string.Concat(Enumerable.Range(1, 1234).Select(i => $"What fits frame model X{i}?,Model X{i} takes wheel size W{i}.\n"));
+
+        var upload = await client.PostAsync($"/api/agents/{agentId}/knowledge", File("frames.csv", "text/csv", Encoding.UTF8.GetBytes(csv)));
+
+        Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+        Assert.Equal(1234, (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("chunkCount").GetInt32());
+        Assert.Equal(1234, await CountChunksAsync());
+        Assert.Equal("question: What fits frame model X1234?\nanswer: Model X1234 takes wheel size W1234.", (await SearchAsync(agentId, "what fits model x1234"))[0].Text);
+    }
+
+    [SkippableFact]
     public async Task Markdown_is_stored_as_paragraph_chunks_and_found()
     {
         RequireDatabase();

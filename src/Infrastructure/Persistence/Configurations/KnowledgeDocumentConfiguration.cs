@@ -12,6 +12,7 @@ internal sealed class KnowledgeDocumentConfiguration : IEntityTypeConfiguration<
         builder.Property(d => d.Id).ValueGeneratedNever();
         builder.Property(d => d.FileName).HasMaxLength(260).IsRequired();
         builder.Property(d => d.ContentType).HasMaxLength(100).IsRequired();
+        builder.Property(d => d.EmbeddingModel).HasMaxLength(200);
         builder.HasIndex(d => d.AgentId);
         builder.HasOne<Agent>().WithMany().HasForeignKey(d => d.AgentId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(d => d.Chunks).WithOne().HasForeignKey(c => c.DocumentId).OnDelete(DeleteBehavior.Cascade);

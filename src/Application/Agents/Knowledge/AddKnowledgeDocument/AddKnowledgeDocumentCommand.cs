@@ -6,11 +6,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CleanAgent.Application.Agents.Knowledge.AddKnowledgeDocument;
 
-/// <summary>Adds a knowledge file to an agent. Nothing is stored unless the whole file could be read.</summary>
+/// <summary>
+/// Adds a knowledge file to an agent. Nothing is stored unless the whole file could be read. With an embedding model
+/// its chunks get vectors; if the embeddings endpoint fails the file is stored without them (searched by its words).
+/// </summary>
 public sealed record AddKnowledgeDocumentCommand(Guid AgentId, string FileName, string? ContentType, ReadOnlyMemory<byte> Content)
     : ICommand<KnowledgeDocumentDto>;
 
-internal sealed class AddKnowledgeDocumentCommandHandler(IApplicationDbContext db, IKnowledgeFileReader reader, TimeProvider time)
+internal sealed class AddKnowledgeDocumentCommandHandler(IApplicationDbContext db, IKnowledgeFileReader reader, IKnowledgeEmbedder embedder, IKnowledgeDocumentWriter documents, TimeProvider time)
     : ICommandHandler<AddKnowledgeDocumentCommand, KnowledgeDocumentDto>
 {
     public async ValueTask<KnowledgeDocumentDto> Handle(AddKnowledgeDocumentCommand command, CancellationToken cancellationToken)
@@ -36,8 +39,12 @@ internal sealed class AddKnowledgeDocumentCommandHandler(IApplicationDbContext d
             command.Content.Length,
             content.Chunks.Select(c => (c.Text, c.Tokens)),
             time.GetUtcNow().UtcDateTime);
-        db.KnowledgeDocuments.Add(document);
-        await db.SaveChangesAsync(cancellationToken);
+        if (embedder.Model is { } model && await embedder.TryEmbedAsync([.. content.Chunks.Select(c => c.Text)], cancellationToken) is { } vectors)
+        {
+            document.AttachEmbeddings(model, vectors);
+        }
+
+        await documents.AddAsync(document, cancellationToken);
         return KnowledgeDocumentDto.From(document);
     }
 }

@@ -101,6 +101,9 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<Guid>("DocumentId")
                         .HasColumnType("uuid");
 
+                    b.Property<byte[]>("Embedding")
+                        .HasColumnType("bytea");
+
                     b.Property<int>("Ordinal")
                         .HasColumnType("integer");
 
@@ -138,6 +141,10 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EmbeddingModel")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("FileName")
                         .IsRequired()

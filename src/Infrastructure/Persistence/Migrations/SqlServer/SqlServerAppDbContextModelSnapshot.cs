@@ -101,6 +101,9 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<Guid>("DocumentId")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<byte[]>("Embedding")
+                        .HasColumnType("varbinary(max)");
+
                     b.Property<int>("Ordinal")
                         .HasColumnType("int");
 
@@ -138,6 +141,10 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("datetime2");
+
+                    b.Property<string>("EmbeddingModel")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
 
                     b.Property<string>("FileName")
                         .IsRequired()

@@ -96,6 +96,9 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<Guid>("DocumentId")
                         .HasColumnType("TEXT");
 
+                    b.Property<byte[]>("Embedding")
+                        .HasColumnType("BLOB");
+
                     b.Property<int>("Ordinal")
                         .HasColumnType("INTEGER");
 
@@ -132,6 +135,10 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EmbeddingModel")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("FileName")
