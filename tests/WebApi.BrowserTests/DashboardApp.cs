@@ -12,6 +12,9 @@ namespace CleanAgent.WebApi.BrowserTests;
 /// </summary>
 public sealed class DashboardApp : IAsyncLifetime
 {
+    /// <summary>The test collection of the classes that start a dashboard app: they run one after the other.</summary>
+    public const string Collection = "dashboard apps";
+
     public const string OperatorEmail = "ops@example.com";
     public const string OperatorPassword = "Browser-test-1";
 

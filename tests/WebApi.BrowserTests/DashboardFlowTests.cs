@@ -6,6 +6,8 @@ using static Microsoft.Playwright.Assertions;
 
 namespace CleanAgent.WebApi.BrowserTests;
 
+/// <remarks>One dashboard app at a time in this process: Hangfire keeps its storage and filters in statics, which a second app running beside it (or disposed before it) would take over.</remarks>
+[Collection(DashboardApp.Collection)]
 public sealed class DashboardFlowTests(DashboardApp app) : IClassFixture<DashboardApp>
 {
     [Fact]

@@ -25,6 +25,8 @@ internal sealed class AdminApiOperationFilter : IOperationFilter
         [StatusCodes.Status409Conflict] = "The change conflicts with what is stored.",
         [StatusCodes.Status413PayloadTooLarge] = "The body is too large.",
         [StatusCodes.Status415UnsupportedMediaType] = "The body's `Content-Type` is not one this operation reads.",
+        [StatusCodes.Status429TooManyRequests] =
+            "This client address has had too many failed requests (400, 401, 413) lately (`FailingClients:MaxFailures` per `FailingClients:WindowSeconds`); try again after `Retry-After` seconds.",
     };
 
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
@@ -43,6 +45,12 @@ internal sealed class AdminApiOperationFilter : IOperationFilter
         {
             // Said explicitly: no admin key here (Meta signs its deliveries instead), and no lock in Swagger UI.
             operation.Security = [];
+        }
+
+        // Every /api route counts a client's failures; past the limit it answers 429 (FailingClientLimit).
+        if (context.ApiDescription.RelativePath?.StartsWith("api/", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            AddProblem(responses, context, StatusCodes.Status429TooManyRequests);
         }
 
         // Paging is one convention (PagedList): its bounds are stated once, here, for every paged list.

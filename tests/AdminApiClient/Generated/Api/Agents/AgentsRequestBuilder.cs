@@ -53,6 +53,7 @@ namespace CleanAgent.AdminApiClient.Api.Agents
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 401 status code</exception>
+        /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 429 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<List<global::CleanAgent.AdminApiClient.Models.AgentDto>?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -66,6 +67,7 @@ namespace CleanAgent.AdminApiClient.Api.Agents
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
                 { "401", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             var collectionResult = await RequestAdapter.SendCollectionAsync<global::CleanAgent.AdminApiClient.Models.AgentDto>(requestInfo, global::CleanAgent.AdminApiClient.Models.AgentDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
             return collectionResult?.AsList();
@@ -80,6 +82,7 @@ namespace CleanAgent.AdminApiClient.Api.Agents
         /// <exception cref="global::CleanAgent.AdminApiClient.Models.ValidationProblemDetails">When receiving a 400 status code</exception>
         /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 415 status code</exception>
+        /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 429 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::CleanAgent.AdminApiClient.Models.AgentDto?> PostAsync(global::CleanAgent.AdminApiClient.Models.CreateAgentCommand body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -96,6 +99,7 @@ namespace CleanAgent.AdminApiClient.Api.Agents
                 { "400", global::CleanAgent.AdminApiClient.Models.ValidationProblemDetails.CreateFromDiscriminatorValue },
                 { "401", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "415", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::CleanAgent.AdminApiClient.Models.AgentDto>(requestInfo, global::CleanAgent.AdminApiClient.Models.AgentDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }

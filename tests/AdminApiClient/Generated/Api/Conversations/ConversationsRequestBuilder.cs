@@ -54,6 +54,7 @@ namespace CleanAgent.AdminApiClient.Api.Conversations
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::CleanAgent.AdminApiClient.Models.ValidationProblemDetails">When receiving a 400 status code</exception>
         /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 401 status code</exception>
+        /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 429 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::CleanAgent.AdminApiClient.Models.ConversationDtoPagedList?> GetAsync(Action<RequestConfiguration<global::CleanAgent.AdminApiClient.Api.Conversations.ConversationsRequestBuilder.ConversationsRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -68,6 +69,7 @@ namespace CleanAgent.AdminApiClient.Api.Conversations
             {
                 { "400", global::CleanAgent.AdminApiClient.Models.ValidationProblemDetails.CreateFromDiscriminatorValue },
                 { "401", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::CleanAgent.AdminApiClient.Models.ConversationDtoPagedList>(requestInfo, global::CleanAgent.AdminApiClient.Models.ConversationDtoPagedList.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }

@@ -47,6 +47,7 @@ namespace CleanAgent.AdminApiClient.Api.Agents.Item
         /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 404 status code</exception>
         /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 409 status code</exception>
+        /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 429 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task DeleteAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -62,6 +63,7 @@ namespace CleanAgent.AdminApiClient.Api.Agents.Item
                 { "401", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "409", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             await RequestAdapter.SendNoContentAsync(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
@@ -73,6 +75,7 @@ namespace CleanAgent.AdminApiClient.Api.Agents.Item
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 404 status code</exception>
+        /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 429 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::CleanAgent.AdminApiClient.Models.AgentDto?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -87,6 +90,7 @@ namespace CleanAgent.AdminApiClient.Api.Agents.Item
             {
                 { "401", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::CleanAgent.AdminApiClient.Models.AgentDto>(requestInfo, global::CleanAgent.AdminApiClient.Models.AgentDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
@@ -101,6 +105,7 @@ namespace CleanAgent.AdminApiClient.Api.Agents.Item
         /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 404 status code</exception>
         /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 415 status code</exception>
+        /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 429 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::CleanAgent.AdminApiClient.Models.AgentDto?> PutAsync(global::CleanAgent.AdminApiClient.Models.UpdateAgentCommand body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -118,6 +123,7 @@ namespace CleanAgent.AdminApiClient.Api.Agents.Item
                 { "401", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "415", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::CleanAgent.AdminApiClient.Models.AgentDto>(requestInfo, global::CleanAgent.AdminApiClient.Models.AgentDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }

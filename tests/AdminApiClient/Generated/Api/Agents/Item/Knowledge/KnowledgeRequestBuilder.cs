@@ -60,6 +60,7 @@ namespace CleanAgent.AdminApiClient.Api.Agents.Item.Knowledge
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 404 status code</exception>
+        /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 429 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<List<global::CleanAgent.AdminApiClient.Models.KnowledgeDocumentDto>?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -74,6 +75,7 @@ namespace CleanAgent.AdminApiClient.Api.Agents.Item.Knowledge
             {
                 { "401", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             var collectionResult = await RequestAdapter.SendCollectionAsync<global::CleanAgent.AdminApiClient.Models.KnowledgeDocumentDto>(requestInfo, global::CleanAgent.AdminApiClient.Models.KnowledgeDocumentDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
             return collectionResult?.AsList();
@@ -90,6 +92,7 @@ namespace CleanAgent.AdminApiClient.Api.Agents.Item.Knowledge
         /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 404 status code</exception>
         /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 413 status code</exception>
         /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 415 status code</exception>
+        /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 429 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::CleanAgent.AdminApiClient.Models.KnowledgeDocumentDto?> PostAsync(MultipartBody body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -108,6 +111,7 @@ namespace CleanAgent.AdminApiClient.Api.Agents.Item.Knowledge
                 { "404", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "413", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "415", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::CleanAgent.AdminApiClient.Models.KnowledgeDocumentDto>(requestInfo, global::CleanAgent.AdminApiClient.Models.KnowledgeDocumentDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }

@@ -42,6 +42,7 @@ namespace CleanAgent.AdminApiClient.Api.WhatsappNumbers.Item.Events
         /// <exception cref="global::CleanAgent.AdminApiClient.Models.ValidationProblemDetails">When receiving a 400 status code</exception>
         /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 404 status code</exception>
+        /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 429 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::CleanAgent.AdminApiClient.Models.NumberEventDtoPagedList?> GetAsync(Action<RequestConfiguration<global::CleanAgent.AdminApiClient.Api.WhatsappNumbers.Item.Events.EventsRequestBuilder.EventsRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -57,6 +58,7 @@ namespace CleanAgent.AdminApiClient.Api.WhatsappNumbers.Item.Events
                 { "400", global::CleanAgent.AdminApiClient.Models.ValidationProblemDetails.CreateFromDiscriminatorValue },
                 { "401", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::CleanAgent.AdminApiClient.Models.NumberEventDtoPagedList>(requestInfo, global::CleanAgent.AdminApiClient.Models.NumberEventDtoPagedList.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }

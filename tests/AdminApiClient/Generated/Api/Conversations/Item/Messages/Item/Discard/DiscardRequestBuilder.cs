@@ -42,6 +42,7 @@ namespace CleanAgent.AdminApiClient.Api.Conversations.Item.Messages.Item.Discard
         /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 404 status code</exception>
         /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 409 status code</exception>
+        /// <exception cref="global::CleanAgent.AdminApiClient.Models.ProblemDetails">When receiving a 429 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::CleanAgent.AdminApiClient.Models.MessageDto?> PostAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -57,6 +58,7 @@ namespace CleanAgent.AdminApiClient.Api.Conversations.Item.Messages.Item.Discard
                 { "401", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "409", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::CleanAgent.AdminApiClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::CleanAgent.AdminApiClient.Models.MessageDto>(requestInfo, global::CleanAgent.AdminApiClient.Models.MessageDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
