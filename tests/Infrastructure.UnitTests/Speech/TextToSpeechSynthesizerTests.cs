@@ -38,7 +38,7 @@ public sealed class TextToSpeechSynthesizerTests : IDisposable
         Assert.Equal(note, speech.Bytes.ToArray());
         var request = Assert.Single(_server.LogEntries).RequestMessage;
         Assert.Equal("/v1/audio/speech", request.Path);
-        Assert.Equal("Bearer sk-speech", request.Headers!["Authorization"].Single());
+        Assert.Equal("Bearer fake-speech", request.Headers!["Authorization"].Single());
         using var body = JsonDocument.Parse(request.Body!);
         Assert.Equal("agent-tts", body.RootElement.GetProperty("model").GetString());
         Assert.Equal("nova", body.RootElement.GetProperty("voice").GetString());
@@ -209,7 +209,7 @@ public sealed class TextToSpeechSynthesizerTests : IDisposable
         {
             ["Speech:Provider"] = provider,
             ["Speech:Endpoint"] = _server.Url,
-            ["Speech:ApiKey"] = "sk-speech",
+            ["Speech:ApiKey"] = "fake-speech",
             ["Speech:TtsModel"] = "default-tts",
             ["Speech:TtsVoice"] = "default-voice",
         }).Build();

@@ -58,7 +58,7 @@ public sealed class CallEndToEndTests
             b.UseSetting("Meta:GraphApiBaseUrl", graph.Url);
             b.UseSetting("Ai:Provider", "OpenAI");
             b.UseSetting("Ai:Endpoint", llm.Url);
-            b.UseSetting("Ai:ApiKey", "sk-e2e");
+            b.UseSetting("Ai:ApiKey", "fake-e2e");
             b.UseSetting("Calls:JanusUrl", janusUrl);
             b.ConfigureTestServices(services =>
             {

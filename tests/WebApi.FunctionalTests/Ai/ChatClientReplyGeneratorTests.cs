@@ -20,7 +20,7 @@ public sealed class ChatClientReplyGeneratorTests : IDisposable
         {
             ["Ai:Provider"] = "OpenAI",
             ["Ai:Endpoint"] = _llm.Url,
-            ["Ai:ApiKey"] = "sk-test",
+            ["Ai:ApiKey"] = "fake-test",
             ["Ai:Model"] = "default-model",
         }).Build();
         _services = new ServiceCollection()
@@ -62,7 +62,7 @@ public sealed class ChatClientReplyGeneratorTests : IDisposable
 
         Assert.Equal("We open at 12:00 today, Ana!", reply);
         var request = Assert.Single(_llm.LogEntries).RequestMessage;
-        Assert.Equal("Bearer sk-test", request.Headers!["Authorization"].Single());
+        Assert.Equal("Bearer fake-test", request.Headers!["Authorization"].Single());
         using var body = JsonDocument.Parse(request.Body!);
         Assert.Equal("agent-model", body.RootElement.GetProperty("model").GetString());
         var messages = body.RootElement.GetProperty("messages").EnumerateArray()

@@ -21,7 +21,7 @@ public class EmbeddingsTestApp : TestApp
     {
         Settings["Ai:Provider"] = "Offline";
         Settings["Ai:Endpoint"] = Embeddings.Url;
-        Settings["Ai:ApiKey"] = "sk-test-embeddings";
+        Settings["Ai:ApiKey"] = "fake-test-embeddings";
         Settings["Ai:EmbeddingModel"] = Model;
         FakeEmbeddings.Serve(Embeddings);
     }
@@ -68,7 +68,7 @@ public abstract class KnowledgeEmbeddingsTests<TApp>(TApp app) : DatabaseTest<TA
 
         Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
         var batch = Assert.Single(App.Embeddings.LogEntries).RequestMessage;
-        Assert.Equal("Bearer sk-test-embeddings", batch.Headers!["Authorization"].Single());
+        Assert.Equal("Bearer fake-test-embeddings", batch.Headers!["Authorization"].Single());
         using (var body = JsonDocument.Parse(batch.Body!))
         {
             Assert.Equal(EmbeddingsTestApp.Model, body.RootElement.GetProperty("model").GetString());

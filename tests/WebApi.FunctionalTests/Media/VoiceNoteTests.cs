@@ -52,7 +52,7 @@ public abstract class VoiceNoteTests<TApp>(TApp app) : DatabaseTest<TApp>(app)
         Assert.Contains("Do you have a table for two tonight?", userTurn.GetProperty("content").ToString(), StringComparison.Ordinal);
 
         var transcription = Assert.Single(App.Speech.LogEntries).RequestMessage;
-        Assert.Equal("Bearer sk-test-speech-key", transcription.Headers!["Authorization"].Single());
+        Assert.Equal("Bearer fake-test-speech-key", transcription.Headers!["Authorization"].Single());
         var multipart = System.Text.Encoding.Latin1.GetString(transcription.BodyAsBytes ?? System.Text.Encoding.UTF8.GetBytes(transcription.Body ?? string.Empty));
         Assert.Contains("agent-stt", multipart, StringComparison.Ordinal);
         Assert.Matches("filename=\"?audio-[0-9a-f]{32}\\.ogg", multipart);

@@ -40,7 +40,7 @@ public sealed class ProcessRig : IAsyncDisposable
             ["Meta__GraphApiBaseUrl"] = _graphServer.Url!,
             ["Ai__Provider"] = "OpenAI",
             ["Ai__Endpoint"] = _llmServer.Url!,
-            ["Ai__ApiKey"] = "sk-test-llm-key",
+            ["Ai__ApiKey"] = "fake-test-llm-key",
             ["Ai__Model"] = "test-model",
             // Every customer writes once: answer at once instead of waiting for more.
             ["WhatsApp__BurstWindowMilliseconds"] = "0",

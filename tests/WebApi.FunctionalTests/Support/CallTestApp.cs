@@ -29,7 +29,7 @@ public class CallTestApp : ReplyTestApp
         Settings["Calls:JanusUrl"] = Janus.Url;
         Settings["Speech:Provider"] = "OpenAI";
         Settings["Speech:Endpoint"] = Speech.Url;
-        Settings["Speech:ApiKey"] = "sk-test-speech-key";
+        Settings["Speech:ApiKey"] = "fake-test-speech-key";
     }
 
     public FakeJanus Janus { get; }

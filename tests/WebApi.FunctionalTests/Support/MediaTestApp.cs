@@ -25,7 +25,7 @@ public class MediaTestApp : ReplyTestApp
         Settings["Media:RootPath"] = MediaRoot;
         Settings["Speech:Provider"] = speechProvider;
         Settings["Speech:Endpoint"] = Speech.Url;
-        Settings["Speech:ApiKey"] = "sk-test-speech-key";
+        Settings["Speech:ApiKey"] = "fake-test-speech-key";
     }
 
     public string Store { get; }

@@ -15,7 +15,7 @@ public class ReplyTestApp : TestApp
         Settings["Meta:GraphApiBaseUrl"] = Graph.Url;
         Settings["Ai:Provider"] = aiProvider;
         Settings["Ai:Endpoint"] = Llm.Url;
-        Settings["Ai:ApiKey"] = "sk-test-llm-key";
+        Settings["Ai:ApiKey"] = "fake-test-llm-key";
         Settings["Ai:Model"] = "test-model";
         // Long enough that the few requests a test posts in a row count as one burst, even on a busy machine.
         Settings["WhatsApp:BurstWindowMilliseconds"] = "700";
