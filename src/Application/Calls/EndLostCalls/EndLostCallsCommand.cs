@@ -25,6 +25,8 @@ internal sealed class EndLostCallsCommandHandler(IApplicationDbContext db, ISecr
         var calls = await db.Messages
             .Where(m => m.Type == Message.CallType && m.Direction == MessageDirection.Inbound && m.CallStatus == "accepted"
                 && (m.StatusAt ?? m.Timestamp) < expiredBefore)
+            .OrderBy(m => m.StatusAt ?? m.Timestamp) // the longest lost first; without an order the batch is the database's pick
+            .ThenBy(m => m.Id)
             .Take(100)
             .ToListAsync(cancellationToken);
         if (calls.Count == 0)

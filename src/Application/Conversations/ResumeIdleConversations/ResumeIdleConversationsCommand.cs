@@ -32,6 +32,8 @@ internal sealed class ResumeIdleConversationsCommandHandler(
         var quietSince = now - idle;
         var candidates = await db.Conversations
             .Where(c => c.Mode == ConversationMode.Human && (c.LastOperatorActivityAt ?? c.ModeChangedAt) <= quietSince)
+            .OrderBy(c => c.LastOperatorActivityAt ?? c.ModeChangedAt) // the longest quiet first; a batch needs an order
+            .ThenBy(c => c.Id)
             .Take(Batch)
             .ToListAsync(cancellationToken);
         var resumed = 0;

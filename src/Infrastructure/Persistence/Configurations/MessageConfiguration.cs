@@ -54,5 +54,7 @@ internal sealed class PendingStatusUpdateConfiguration : IEntityTypeConfiguratio
         builder.Property(s => s.ErrorCode).HasMaxLength(32);
         builder.Property(s => s.ErrorTitle).HasMaxLength(1000);
         builder.HasIndex(s => new { s.WhatsAppNumberId, s.WhatsAppMessageId });
+        // The hourly retention sweep deletes by age (RawPayloadRetention); without it the sweep reads the whole table.
+        builder.HasIndex(s => s.ReceivedAt);
     }
 }

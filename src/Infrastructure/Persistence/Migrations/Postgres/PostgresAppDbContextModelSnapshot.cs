@@ -472,6 +472,8 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ReceivedAt");
+
                     b.HasIndex("WhatsAppNumberId", "WhatsAppMessageId");
 
                     b.ToTable("PendingStatusUpdates");

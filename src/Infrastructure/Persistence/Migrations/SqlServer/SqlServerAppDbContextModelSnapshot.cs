@@ -474,6 +474,8 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ReceivedAt");
+
                     b.HasIndex("WhatsAppNumberId", "WhatsAppMessageId");
 
                     b.ToTable("PendingStatusUpdates");

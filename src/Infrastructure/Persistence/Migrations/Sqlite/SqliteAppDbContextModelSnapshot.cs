@@ -467,6 +467,8 @@ namespace CleanAgent.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ReceivedAt");
+
                     b.HasIndex("WhatsAppNumberId", "WhatsAppMessageId");
 
                     b.ToTable("PendingStatusUpdates");
