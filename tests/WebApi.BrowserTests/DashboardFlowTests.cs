@@ -6,7 +6,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace CleanAgent.WebApi.BrowserTests;
 
-/// <remarks>One dashboard app at a time in this process: Hangfire keeps its storage and filters in statics, which a second app running beside it (or disposed before it) would take over.</remarks>
+/// <remarks>One dashboard app at a time in this process: Hangfire's log provider and global filters are process-wide, set by the app that started last, so an app running beside another logs through the other's logger factory and fails once that one is disposed. One after the other is fine: each app sets them again when it starts.</remarks>
 [Collection(DashboardApp.Collection)]
 public sealed class DashboardFlowTests(DashboardApp app) : IClassFixture<DashboardApp>
 {

@@ -3,13 +3,12 @@ using static Microsoft.Playwright.Assertions;
 
 namespace CleanAgent.WebApi.BrowserTests;
 
-/// <remarks>One dashboard app at a time in this process: Hangfire keeps its storage and filters in statics, which a second app running beside it (or disposed before it) would take over.</remarks>
+/// <remarks>One dashboard app at a time in this process: Hangfire's log provider and global filters are process-wide, set by the app that started last, so an app running beside another logs through the other's logger factory and fails once that one is disposed. One after the other is fine: each app sets them again when it starts.</remarks>
 [Collection(DashboardApp.Collection)]
 public sealed class HandoffFlowTests(DashboardApp app) : IClassFixture<DashboardApp>
 {
-    // Quarantined: in CI's run, after DashboardFlowTests' app, the simulator's answer never arrives in this app (it passes
-    // alone, and passed locally after the apps were serialised). Suspected: Hangfire's static storage/filters left by the
-    // first app. The handoff itself is covered by the functional tests (tests/WebApi.FunctionalTests/Handoff).
+    // Was quarantined (the simulator's answer never came in CI). The message was never sent: Enter on the simulator's form
+    // did nothing when it came before the server's render that enabled the Send button (the button is no longer disabled).
     [Fact]
     public async Task An_operator_takes_a_conversation_over_answers_it_and_hands_it_back()
     {
