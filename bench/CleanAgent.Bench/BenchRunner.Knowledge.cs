@@ -82,7 +82,7 @@ internal sealed partial class BenchRunner
         }
 
         var rows = new List<ResultRow>();
-        foreach (var split in new[] { "heldout", "dev" })
+        foreach (var split in EvalSplits)
         {
             var inSplit = results.Where(r => r.Query.Split == split).ToList();
             rows.Add(EvalRow(provider, $"{split} all", inSplit));

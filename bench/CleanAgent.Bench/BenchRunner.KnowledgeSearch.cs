@@ -100,15 +100,24 @@ internal sealed partial class BenchRunner
             }
         }
 
-        foreach (var split in new[] { "heldout", "dev" })
+        foreach (var split in EvalSplits)
         {
             var inSplit = results.Where(r => r.Query.Split == split).ToList();
             yield return EvalRow("-", $"in process {split} all", inSplit) with { Scenario = "knowledge-search" };
+            foreach (var group in inSplit.GroupBy(r => r.Query.Language).Concat(inSplit.GroupBy(r => r.Query.Kind)))
+            {
+                yield return EvalRow("-", $"in process {split} {group.Key}", [.. group]) with { Scenario = "knowledge-search" };
+            }
         }
     }
 
+    /// <summary>The evaluation's splits: tuned on (dev), and two held-out sets never tuned on.</summary>
+    private static readonly string[] EvalSplits = ["heldout", "heldout2", "dev"];
+
+    /// <summary>queries.tsv (dev and the first held-out set) and queries-heldout2.tsv (the second held-out set).</summary>
     private static List<EvalQuery> EvalQueries(string directory) =>
-        [.. File.ReadLines(Path.Combine(directory, "queries.tsv"))
+        [.. new[] { "queries.tsv", "queries-heldout2.tsv" }
+            .SelectMany(f => File.ReadLines(Path.Combine(directory, f)))
             .Where(l => l.Length > 0 && !l.StartsWith('#'))
             .Select(l => l.Split('\t'))
             .Select((p, i) => new EvalQuery(i, p[0], p[1], p[2], int.Parse(p[3], CultureInfo.InvariantCulture), p[4]))];

@@ -1,6 +1,7 @@
 using CleanAgent.Application.Agents.Knowledge;
 using CleanAgent.Application.Replies;
 using CleanAgent.Infrastructure.Ai;
+using CleanAgent.Infrastructure.Jobs;
 using CleanAgent.Infrastructure.Knowledge;
 using CleanAgent.Infrastructure.Meta;
 using Microsoft.Extensions.Configuration;
@@ -24,6 +25,8 @@ internal static class RepliesDependencyInjection
         services.AddSingleton<KnowledgeIndexCache>();
         services.AddScoped<IKnowledgeDocumentWriter, KnowledgeDocumentWriter>();
         services.AddScoped<IKnowledgeSearch, LuceneKnowledgeSearch>();
+        services.AddTransient<KnowledgeEmbeddingJob>();
+        services.AddHostedService<KnowledgeEmbeddingSchedule>();
 
         services.Configure<AiOptions>(configuration.GetSection(AiOptions.SectionName));
         if (string.IsNullOrWhiteSpace(configuration["Ai:EmbeddingModel"]))

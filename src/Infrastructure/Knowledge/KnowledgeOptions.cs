@@ -19,4 +19,13 @@ internal sealed class KnowledgeOptions
     /// depends on the model (unrelated texts score about 0.1–0.3 with OpenAI's text-embedding-3, higher with some others).
     /// </summary>
     public double MinimumSimilarity { get; set; } = 0.5;
+
+    /// <summary>
+    /// With an embedding model: when the background job gives vectors to chunks that have none (files uploaded while the
+    /// endpoint was down, or before the model was set or changed). A Hangfire cron expression; every 5 minutes.
+    /// </summary>
+    public string EmbeddingJobCron { get; set; } = "*/5 * * * *";
+
+    /// <summary>At most this many chunks are embedded per run of that job (32 requests of 64 texts).</summary>
+    public int EmbeddingChunksPerRun { get; set; } = 2048;
 }

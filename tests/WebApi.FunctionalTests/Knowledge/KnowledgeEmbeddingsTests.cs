@@ -4,7 +4,11 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using CleanAgent.Application.Replies;
+using CleanAgent.Infrastructure.Jobs;
 using CleanAgent.WebApi.FunctionalTests.Support;
+using Hangfire;
+using Hangfire.Storage;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using WireMock.Server;
@@ -23,6 +27,10 @@ public class EmbeddingsTestApp : TestApp
         Settings["Ai:Endpoint"] = Embeddings.Url;
         Settings["Ai:ApiKey"] = "fake-test-embeddings";
         Settings["Ai:EmbeddingModel"] = Model;
+
+        // The re-embedding job runs only when a test starts it, two chunks a run (a file of three takes two runs).
+        Settings["Knowledge:EmbeddingJobCron"] = Hangfire.Cron.Never();
+        Settings["Knowledge:EmbeddingChunksPerRun"] = "2";
         FakeEmbeddings.Serve(Embeddings);
     }
 
@@ -100,7 +108,8 @@ public abstract class KnowledgeEmbeddingsTests<TApp>(TApp app) : DatabaseTest<TA
         Assert.Equal(3, document.GetProperty("chunkCount").GetInt32());
         Assert.Contains(App.Logs.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Message.Contains("embeddings endpoint failed", StringComparison.Ordinal));
 
-        // Stored without vectors: found by its words, and not by meaning even once the endpoint is back.
+        // Stored without vectors: found by its words, and not by meaning once the endpoint is back, until the
+        // background job has embedded it (next test) or it is uploaded again.
         App.Embeddings.Reset();
         FakeEmbeddings.Serve(App.Embeddings);
         Assert.Equal("question: How much does shipping cost?\nanswer: Shipping costs 5 EUR.", (await SearchAsync(agentId, "how much is shipping?"))[0].Text);
@@ -129,6 +138,61 @@ public abstract class KnowledgeEmbeddingsTests<TApp>(TApp app) : DatabaseTest<TA
         Assert.Equal("Someone will call you back.", await AskAsync(agentId, Paraphrase));
         Assert.Contains(App.Embeddings.LogEntries, e => e.ResponseMessage.StatusCode is 503);
     }
+
+    [SkippableFact]
+    public async Task Background_job_embeds_a_file_stored_without_vectors_once_the_endpoint_is_back()
+    {
+        RequireDatabase();
+        App.Embeddings.Reset();
+        FakeEmbeddings.Fail(App.Embeddings);
+        using var client = App.CreateAdminClient();
+        var agentId = await CreateAgentAsync(client);
+        (await client.PostAsync($"/api/agents/{agentId}/knowledge", File(FaqCsv))).EnsureSuccessStatusCode();
+        Assert.Equal(0, await EmbeddedChunksAsync(agentId));
+        var uploadCalls = App.Embeddings.LogEntries.Count();
+
+        // Endpoint down: Hangfire runs the job, it fails and is scheduled again (a retry); nothing is stored.
+        App.Services.GetRequiredService<IRecurringJobManager>().Trigger(KnowledgeEmbeddingJob.RecurringJobId);
+        await ReplyTestApp.EventuallyAsync(
+            () => Task.FromResult(App.Embeddings.LogEntries.Skip(uploadCalls).Any(e => e.ResponseMessage.StatusCode is 503) && RetryScheduled()),
+            "the job's first run to fail on the endpoint and be scheduled for a retry", 120);
+        Assert.Equal(0, await EmbeddedChunksAsync(agentId));
+        Assert.Null(await EmbeddingModelAsync(agentId));
+
+        // Endpoint up: the retry embeds two chunks (the bound of a run); the file is not embedded until all three are.
+        App.Embeddings.Reset();
+        FakeEmbeddings.Serve(App.Embeddings);
+        await ReplyTestApp.EventuallyAsync(async () => await EmbeddedChunksAsync(agentId) > 0, "Hangfire's retry to embed chunks", 120);
+        Assert.Equal(2, await EmbeddedChunksAsync(agentId));
+        Assert.Null(await EmbeddingModelAsync(agentId));
+        Assert.DoesNotContain(await SearchAsync(agentId, Paraphrase), m => m.Text == ReturnRow);
+
+        // The next run embeds the last chunk: the file is embedded by the model in use and found by meaning.
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<KnowledgeEmbeddingJob>().RunAsync(CancellationToken.None));
+            Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<KnowledgeEmbeddingJob>().RunAsync(CancellationToken.None));
+        }
+
+        Assert.Equal(3, await EmbeddedChunksAsync(agentId));
+        Assert.Equal(EmbeddingsTestApp.Model, await EmbeddingModelAsync(agentId));
+        Assert.Equal(ReturnRow, (await SearchAsync(agentId, Paraphrase))[0].Text);
+    }
+
+    /// <summary>The recurring job's last run failed and Hangfire's automatic retry scheduled it again.</summary>
+    private bool RetryScheduled()
+    {
+        using var connection = App.Services.GetRequiredService<JobStorage>().GetConnection();
+        return connection.GetRecurringJobs([KnowledgeEmbeddingJob.RecurringJobId]).Single().LastJobId is { } jobId
+            && connection.GetStateData(jobId)?.Name == "Scheduled"
+            && connection.GetJobParameter(jobId, "RetryCount") == "1";
+    }
+
+    private Task<int> EmbeddedChunksAsync(Guid agentId) =>
+        App.WithDbAsync(db => db.KnowledgeChunks.CountAsync(c => c.AgentId == agentId && c.Embedding != null));
+
+    private Task<string?> EmbeddingModelAsync(Guid agentId) =>
+        App.WithDbAsync(db => db.KnowledgeDocuments.Where(d => d.AgentId == agentId).Select(d => d.EmbeddingModel).SingleAsync());
 
     private async Task<string> AskAsync(Guid agentId, string question)
     {
