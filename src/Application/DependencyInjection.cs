@@ -12,6 +12,7 @@ public static class DependencyInjection
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<Replies.GenerateReply.ReplyPrompt>();
         services.AddScoped<Replies.ReplyReferences>();
+        services.AddSingleton<Replies.ReferenceDataCache>();
         services.AddScoped<Replies.PrepareReply.MediaDownloads>();
         services.AddScoped<Replies.RenderReply.ReplyRenderer>();
         services.AddScoped<Replies.GenerateReply.CustomerAttachments>();

@@ -9,26 +9,52 @@ namespace CleanAgent.Application.Replies;
 /// <summary>
 /// What the steps of one reply run read again and again: the conversation (tracked, so each step sees the last step's
 /// commit without a query; a webhook's change since then shows up as a version conflict on save, where
-/// <see cref="ConversationUpdates"/> reloads it), the number with its token in clear, and the agent. One per run (a
-/// scope): a number or agent edited meanwhile is seen by the next run.
+/// <see cref="ConversationUpdates"/> reloads it), the number with its token in clear, and the agent (both from the
+/// <see cref="ReferenceDataCache"/>). One per run (a scope): a number or agent edited meanwhile is seen by the next run.
 /// </summary>
-internal sealed class ReplyReferences(IApplicationDbContext db, ISecretProtector protector)
+internal sealed class ReplyReferences(IApplicationDbContext db, ReferenceDataCache cache)
 {
-    private WhatsAppNumber? _number;
-    private SenderNumber? _sender;
+    private (WhatsAppNumber Number, SenderNumber Sender)? _number;
     private Agent? _agent;
-    private List<Message>? _openInbound;
+    private List<Message>? _open;
     private int _reloadsAtOpenRead;
 
     public async Task<Conversation?> ConversationAsync(Guid id, CancellationToken cancellationToken) =>
         await db.Conversations.FindAsync([id], cancellationToken);
 
-    /// <summary>The decide step's read of what is open: the customer messages in it are still tracked, and answered in memory.</summary>
+    /// <summary>
+    /// The decide step's read of what is open (unanswered customer messages, unsent answers): they stay tracked, so later
+    /// steps answer, render and deliver them in memory.
+    /// </summary>
     public void SawOpenMessages(IEnumerable<Message> open)
     {
-        _openInbound = open.Where(m => m.Direction == MessageDirection.Inbound).ToList();
+        _open = open.ToList();
         _reloadsAtOpenRead = db.Reloads;
     }
+
+    /// <summary>Outbound messages this run writes (answers, notices): committed with the step's save, and known to the deliver step.</summary>
+    public void AddOutbound(IEnumerable<Message> messages)
+    {
+        foreach (var message in messages)
+        {
+            db.Messages.Add(message);
+            _open?.Add(message);
+        }
+    }
+
+    /// <summary>
+    /// The conversation's unsent answers, oldest first. While the decide step's read is current (see
+    /// <see cref="HasUnansweredAsync"/>), they are the pending ones among it and this run's own, without a query.
+    /// </summary>
+    public async Task<List<Message>> OutboxAsync(Guid conversationId, CancellationToken cancellationToken) =>
+        IsOpenReadCurrent
+            ? _open!.Where(m => m.ConversationId == conversationId && m.AwaitsDelivery).OrderBy(m => m.CreatedAt).ThenBy(m => m.Id).ToList()
+            : await db.Messages
+                .Where(m => m.ConversationId == conversationId && m.Direction == MessageDirection.Outbound && m.Status == MessageStatus.Pending)
+                .OrderBy(m => m.CreatedAt).ThenBy(m => m.Id)
+                .ToListAsync(cancellationToken);
+
+    private bool IsOpenReadCurrent => _open is not null && db.Reloads == _reloadsAtOpenRead;
 
     /// <summary>
     /// Whether customer messages other than <paramref name="except"/> still wait for an answer. A message stored since
@@ -36,8 +62,8 @@ internal sealed class ReplyReferences(IApplicationDbContext db, ISecretProtector
     /// again: while that has not happened, the answer is in the tracked messages, without a query.
     /// </summary>
     public Task<bool> HasUnansweredAsync(Guid conversationId, IReadOnlyCollection<Guid> except, CancellationToken cancellationToken) =>
-        _openInbound is not null && db.Reloads == _reloadsAtOpenRead
-            ? Task.FromResult(_openInbound.Any(m => m.ConversationId == conversationId && m.NeedsReply && m.AnsweredAt == null && !except.Contains(m.Id)))
+        IsOpenReadCurrent
+            ? Task.FromResult(_open!.Any(m => m.ConversationId == conversationId && m.Direction == MessageDirection.Inbound && m.NeedsReply && m.AnsweredAt == null && !except.Contains(m.Id)))
             : db.HasUnansweredAsync(conversationId, except, cancellationToken);
 
     /// <summary>Messages by id: the ones the decide step read are still tracked, so this costs no query.</summary>
@@ -56,16 +82,20 @@ internal sealed class ReplyReferences(IApplicationDbContext db, ISecretProtector
     }
 
     public async Task<WhatsAppNumber> NumberAsync(Guid id, CancellationToken cancellationToken) =>
-        _number?.Id == id ? _number : _number = await db.WhatsAppNumbers.AsNoTracking().FirstAsync(n => n.Id == id, cancellationToken);
+        (await NumberAndSenderAsync(id, cancellationToken)).Number;
 
-    /// <summary>The number as the sender port needs it; its token is decrypted once per run.</summary>
-    public async Task<SenderNumber> SenderAsync(Guid numberId, CancellationToken cancellationToken)
-    {
-        var number = await NumberAsync(numberId, cancellationToken);
-        return _sender is not null && _sender.PhoneNumberId == number.PhoneNumberId ? _sender : _sender = number.ToSender(protector);
-    }
+    /// <summary>The number as the sender port needs it, with its token decrypted (once per process and cache entry).</summary>
+    public async Task<SenderNumber> SenderAsync(Guid numberId, CancellationToken cancellationToken) =>
+        (await NumberAndSenderAsync(numberId, cancellationToken)).Sender;
 
     /// <summary>The agent, or null when it does not exist (any more).</summary>
     public async Task<Agent?> AgentAsync(Guid id, CancellationToken cancellationToken) =>
-        _agent?.Id == id ? _agent : _agent = await db.Agents.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+        _agent?.Id == id
+            ? _agent
+            : _agent = await cache.AgentAsync(id, () => db.Agents.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, cancellationToken));
+
+    private async Task<(WhatsAppNumber Number, SenderNumber Sender)> NumberAndSenderAsync(Guid id, CancellationToken cancellationToken) =>
+        _number is { } held && held.Number.Id == id
+            ? held
+            : (_number = await cache.NumberAsync(id, () => db.WhatsAppNumbers.AsNoTracking().FirstAsync(n => n.Id == id, cancellationToken))).Value;
 }

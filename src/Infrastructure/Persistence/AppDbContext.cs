@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CleanAgent.Application.Common.Interfaces;
+using CleanAgent.Application.Replies;
 using CleanAgent.Domain.Agents;
 using CleanAgent.Domain.Conversations;
 using CleanAgent.Domain.Numbers;
@@ -38,6 +39,69 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     }
 
     public int Reloads { get; private set; }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var autoDetect = ChangeTracker.AutoDetectChangesEnabled;
+        var referencesChange = DetectReferenceChanges();
+        try
+        {
+            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            NotifyReferenceChanges(referencesChange);
+            return saved;
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+        }
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        var autoDetect = ChangeTracker.AutoDetectChangesEnabled;
+        var referencesChange = DetectReferenceChanges();
+        try
+        {
+            var saved = base.SaveChanges(acceptAllChangesOnSuccess);
+            NotifyReferenceChanges(referencesChange);
+            return saved;
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+        }
+    }
+
+    /// <summary>
+    /// Whether this save adds, changes or removes an agent or a number, which reply runs cache (<see cref="ReferenceData"/>).
+    /// Changes are detected here once, and the save then runs without detecting them a second time.
+    /// </summary>
+    private bool DetectReferenceChanges()
+    {
+        if (ChangeTracker.AutoDetectChangesEnabled)
+        {
+            ChangeTracker.DetectChanges();
+            ChangeTracker.AutoDetectChangesEnabled = false;
+        }
+
+        foreach (var entry in ChangeTracker.Entries())
+        {
+            if (entry.Entity is Agent or WhatsAppNumber && entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void NotifyReferenceChanges(bool changed)
+    {
+        if (changed)
+        {
+            ReferenceData.Changed();
+        }
+    }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -140,7 +140,7 @@ internal sealed partial class DecideReplyCommandHandler(
         var notice = agent.HandoffMessage is { } text ? Message.OutboundText(conversation, text, ask.WhatsAppMessageId, now) : null;
         if (notice is not null)
         {
-            db.Messages.Add(notice);
+            references.AddOutbound([notice]);
         }
 
         var held = await db.UpdateAsync(conversation, c =>
@@ -192,38 +192,4 @@ internal sealed partial class DecideReplyCommandHandler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {ConversationId} not answered: {Reason}")]
     private static partial void LogNotAnswered(ILogger logger, Guid conversationId, string reason);
-}
-
-/// <summary>What a conversation needs next.</summary>
-public sealed record ReplyDecision(ReplyDecisionKind Kind, Guid AgentId = default, IReadOnlyList<Guid>? MessageIds = null, TimeSpan WaitFor = default)
-{
-    public static readonly ReplyDecision Done = new(ReplyDecisionKind.Done);
-    public static readonly ReplyDecision Again = new(ReplyDecisionKind.Again);
-    public static readonly ReplyDecision Deliver = new(ReplyDecisionKind.Deliver);
-    public static readonly ReplyDecision Lost = new(ReplyDecisionKind.Lost);
-
-    public static ReplyDecision Wait(TimeSpan wait) => new(ReplyDecisionKind.Wait, WaitFor: wait);
-
-    public static ReplyDecision Answer(Guid agentId, IReadOnlyList<Guid> messageIds) => new(ReplyDecisionKind.Answer, agentId, messageIds);
-}
-
-public enum ReplyDecisionKind
-{
-    /// <summary>Nothing is owed any more; the conversation is free.</summary>
-    Done,
-
-    /// <summary>A message came in while deciding: decide again.</summary>
-    Again,
-
-    /// <summary>Answers wait in the outbox.</summary>
-    Deliver,
-
-    /// <summary>The customer is still typing.</summary>
-    Wait,
-
-    /// <summary>The agent answers these messages.</summary>
-    Answer,
-
-    /// <summary>Another run holds the conversation now.</summary>
-    Lost,
 }

@@ -38,10 +38,7 @@ internal sealed partial class DeliverOutboxCommandHandler(
         }
 
         var number = await references.NumberAsync(conversation.WhatsAppNumberId, cancellationToken);
-        var outbox = await db.Messages
-            .Where(m => m.ConversationId == conversation.Id && m.Direction == MessageDirection.Outbound && m.Status == MessageStatus.Pending)
-            .OrderBy(m => m.CreatedAt).ThenBy(m => m.Id)
-            .ToListAsync(cancellationToken);
+        var outbox = await references.OutboxAsync(conversation.Id, cancellationToken);
         if (outbox.Count == 0)
         {
             return DeliveryResult.MoreToDo;

@@ -60,7 +60,7 @@ internal sealed class GenerateReplyCommandHandler(
 
         // Render: the answer's parts (text, or voice notes) go into the outbox, and the messages it answers are answered, in one commit.
         var replyTo = unanswered.Count > 1 ? unanswered[^1].WhatsAppMessageId : null;
-        db.Messages.AddRange(await renderer.RenderAsync(conversation, agent, unanswered.Any(m => m.IsAudio), answer, replyTo, Now, cancellationToken));
+        references.AddOutbound(await renderer.RenderAsync(conversation, agent, unanswered.Any(m => m.IsAudio), answer, replyTo, Now, cancellationToken));
         unanswered.ForEach(m => m.MarkAnswered(Now));
         return await db.UpdateAsync(conversation, c => c.TryRenewLease(command.Owner, Now, options.Value.Lease), cancellationToken);
     }
@@ -75,7 +75,7 @@ internal sealed class GenerateReplyCommandHandler(
         var now = Now;
         if (agent.HandoffMessage is { } text)
         {
-            db.Messages.Add(Message.OutboundText(conversation, text, last.WhatsAppMessageId, now));
+            references.AddOutbound([Message.OutboundText(conversation, text, last.WhatsAppMessageId, now)]);
         }
 
         return await db.UpdateAsync(conversation, c =>
