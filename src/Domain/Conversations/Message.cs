@@ -106,6 +106,12 @@ public sealed class Message
     /// <summary>The words of a voice note or audio, as transcribed; for an outbound voice note, the text it speaks.</summary>
     public string? Transcript { get; private set; }
 
+    /// <summary>When an outbound file was uploaded to Meta (its media id is <see cref="MediaId"/>), so a retried send reuses it.</summary>
+    public DateTime? MediaUploadedAt { get; private set; }
+
+    /// <summary>Meta keeps an uploaded file 30 days; a day less leaves room for a send on the last one.</summary>
+    public static readonly TimeSpan UploadUsableFor = TimeSpan.FromDays(29);
+
     public const int MaxMediaAttempts = 5;
     public const int MaxTranscriptLength = 8000;
     public const int MaxMediaErrorLength = 1000;
@@ -531,6 +537,22 @@ public sealed class Message
         MediaError = null;
         MediaAttempts = 0;
     }
+
+    /// <summary>An outbound file was uploaded to Meta as <paramref name="mediaId"/>: a retry of the send reuses it.</summary>
+    public void RecordUpload(string mediaId, DateTime now)
+    {
+        if (Direction != MessageDirection.Outbound)
+        {
+            throw new InvalidOperationException("Only an outbound file is uploaded.");
+        }
+
+        MediaId = mediaId;
+        MediaUploadedAt = now;
+    }
+
+    /// <summary>Meta's media id of this outbound file while Meta still keeps it; null when it must be uploaded (again).</summary>
+    public string? UploadedMediaId(DateTime now) =>
+        Direction == MessageDirection.Outbound && MediaId is not null && MediaUploadedAt is { } at && now - at < UploadUsableFor ? MediaId : null;
 
     /// <summary>The file will not be kept (unknown or expired id, checksum mismatch, too large, a type Meta does not allow).</summary>
     public void RecordMediaFailed(string reason, long? sizeBytes = null)
