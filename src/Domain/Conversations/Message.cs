@@ -228,6 +228,25 @@ public sealed class Message
         return message;
     }
 
+    /// <summary>
+    /// A person's file (an image, audio, a video or a document, of <paramref name="type"/>) kept under
+    /// <paramref name="mediaKey"/>, waiting in the outbox; the caption is what the thread shows of it.
+    /// </summary>
+    public static Message OperatorMedia(
+        Conversation conversation, string type, string mediaKey, long sizeBytes, string mimeType, string? fileName, string? caption, string sentBy, string? idempotencyKey, DateTime now)
+    {
+        var message = OperatorText(conversation, string.Empty, sentBy, idempotencyKey, now);
+        message.Type = type;
+        message.Text = string.IsNullOrWhiteSpace(caption) ? null : caption.Trim();
+        message.Caption = message.Text;
+        message.FileName = string.IsNullOrWhiteSpace(fileName) ? null : Clip(fileName.Trim(), 256);
+        message.RecordMediaStored(mediaKey, sizeBytes, mimeType);
+        return message;
+    }
+
+    /// <summary>An outbound file waiting to be uploaded and sent: an operator's, or a voice note.</summary>
+    public bool IsOutboundMedia => Direction == MessageDirection.Outbound && IsMediaType(Type) && MediaKey is not null;
+
     /// <summary>An approved template waiting in the outbox; <paramref name="preview"/> is what the thread shows of it.</summary>
     public static Message OutboundTemplate(Conversation conversation, MessageTemplate template, string preview, string sentBy, string? idempotencyKey, DateTime now)
     {

@@ -5,14 +5,13 @@ using CleanAgent.Domain.Conversations;
 namespace CleanAgent.Application.Replies.DeliverOutbox;
 
 /// <summary>
-/// Sends an outbox voice note: its file from the media store is uploaded to Meta once, the media id committed on the
-/// message at once, and the note sent by that id; a retried send reuses the id while Meta keeps the file (30 days).
-/// A file that is no longer kept cannot be spoken: the spoken text goes out as text instead, with the reason on the message.
+/// Sends an outbox file (an agent's voice note, or an operator's image, audio, video or document): the file from the
+/// media store is uploaded to Meta once, the media id committed on the message at once, and the message sent by that
+/// id; a retried send reuses the id while Meta keeps the file (30 days). A voice note whose file is no longer kept goes
+/// out as its text, with the reason on the message; an operator's file that is gone fails for good.
 /// </summary>
-internal sealed class VoiceNoteDelivery(IApplicationDbContext db, IMediaStore media, IWhatsAppSender sender, TimeProvider time)
+internal sealed class OutboundMediaDelivery(IApplicationDbContext db, IMediaStore media, IWhatsAppSender sender, TimeProvider time)
 {
-    private const string VoiceNoteMediaType = "audio/ogg";
-
     public async Task<SendResult> SendAsync(SenderNumber from, string to, Message message, CancellationToken cancellationToken)
     {
         var mediaId = message.UploadedMediaId(time.GetUtcNow().UtcDateTime);
@@ -25,13 +24,16 @@ internal sealed class VoiceNoteDelivery(IApplicationDbContext db, IMediaStore me
                     break;
                 case MediaUploadResult.NotUploaded notUploaded:
                     return notUploaded.Failure;
-                case null:
+                case null when message.IsOutboundVoiceNote:
                     message.FallBackToText("the voice note's file is no longer kept.");
                     return await sender.SendTextAsync(from, to, message.Text ?? string.Empty, message.ContextMessageId, cancellationToken);
+                case null:
+                    return new SendResult.PermanentFailure("media_missing", "The file is no longer kept in the media store.");
             }
         }
 
-        return await sender.SendMediaAsync(from, to, new OutboundMedia("audio", mediaId!, Voice: true), message.ContextMessageId, cancellationToken);
+        var file = new OutboundMedia(message.Type, mediaId!, message.IsVoice, message.Caption, message.FileName);
+        return await sender.SendMediaAsync(from, to, file, message.ContextMessageId, cancellationToken);
     }
 
     /// <summary>Uploads the kept file and commits Meta's media id on the message; null when the file is no longer kept.</summary>
@@ -50,7 +52,9 @@ internal sealed class VoiceNoteDelivery(IApplicationDbContext db, IMediaStore me
             bytes = buffer.ToArray();
         }
 
-        var result = await sender.UploadMediaAsync(from, bytes, VoiceNoteMediaType, "voice-note.ogg", cancellationToken);
+        var mimeType = MediaRules.BareMimeType(message.MimeType ?? "audio/ogg");
+        var fileName = message.IsVoice ? "voice-note.ogg" : MediaRules.FileNameFor(message.Type, message.FileName, mimeType, message.Id);
+        var result = await sender.UploadMediaAsync(from, bytes, mimeType, fileName, cancellationToken);
         if (result is MediaUploadResult.Uploaded uploaded)
         {
             message.RecordUpload(uploaded.MediaId, time.GetUtcNow().UtcDateTime);
