@@ -16,7 +16,7 @@ public static class DependencyInjection
         services.AddScoped<Replies.PrepareReply.MediaDownloads>();
         services.AddScoped<Replies.RenderReply.ReplyRenderer>();
         services.AddScoped<Replies.GenerateReply.CustomerAttachments>();
-        services.AddScoped<Replies.DeliverOutbox.VoiceNoteDelivery>();
+        services.AddScoped<Replies.DeliverOutbox.OutboundMediaDelivery>();
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using CleanAgent.Application.Common.Exceptions;
 using CleanAgent.Application.Common.Interfaces;
 using CleanAgent.Application.Replies;
 using CleanAgent.Domain.Conversations;
@@ -13,6 +14,21 @@ internal static class OperatorSends
         string.IsNullOrEmpty(key)
             ? null
             : await db.Messages.AsNoTracking().Where(m => m.WhatsAppNumberId == numberId && m.IdempotencyKey == key).ProjectToDto().FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>A person may write only to an addressable customer, and only inside the 24-hour window (a template is needed outside it): 409 otherwise.</summary>
+    public static void EnsureOperatorCanWrite(this Conversation conversation, DateTime now)
+    {
+        if (conversation.IsUnidentified)
+        {
+            throw new ConflictException("This conversation holds messages with no usable sender; nobody can be answered from it.");
+        }
+
+        if (!conversation.IsWithinServiceWindow(now))
+        {
+            throw new ConflictException(
+                "The 24-hour customer service window is closed: WhatsApp allows only an approved template now. Send one with POST /api/whatsapp-numbers/{id}/templates/send.");
+        }
+    }
 
     /// <summary>The operator's message answers what waited and takes the conversation over; the delivery is asked for.</summary>
     public static async Task TakeOverForReplyAsync(this IApplicationDbContext db, Conversation conversation, string by, DateTime now, CancellationToken cancellationToken)

@@ -43,6 +43,16 @@ public static class MediaRules
         return kind.MimeTypes.Contains(bare, StringComparer.OrdinalIgnoreCase);
     }
 
+    /// <summary>The kinds of message a person may send a file as, in the order a media type is looked up.</summary>
+    private static readonly string[] SendableKinds = ["image", "video", "audio", "document"];
+
+    /// <summary>The kind of message (image, video, audio, document) Meta sends a file of <paramref name="mimeType"/> as; null when Meta allows it in none.</summary>
+    public static string? KindFor(string? mimeType) =>
+        string.IsNullOrWhiteSpace(mimeType) ? null : SendableKinds.FirstOrDefault(kind => Kinds[kind].MimeTypes.Contains(BareMimeType(mimeType), StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>Every media type a person may send, for an error message.</summary>
+    public static IEnumerable<string> SendableMimeTypes => SendableKinds.SelectMany(kind => Kinds[kind].MimeTypes);
+
     /// <summary>"audio/ogg; codecs=opus" → "audio/ogg".</summary>
     public static string BareMimeType(string mimeType) => mimeType.Split(';', 2)[0].Trim().ToLowerInvariant();
 

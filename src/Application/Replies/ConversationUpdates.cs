@@ -41,6 +41,18 @@ internal static class ConversationUpdates
     public static Task<bool> UpdateAsync(this IApplicationDbContext db, Conversation conversation, Func<Conversation, bool> change, CancellationToken cancellationToken) =>
         db.UpdateAsync(conversation, c => ValueTask.FromResult(change(c)), cancellationToken);
 
+    /// <summary>
+    /// Before a call that may take up to <paramref name="callTimeout"/> (speech), the run's lease is made to cover the
+    /// call and one lease more (for the commit after it), so a slow call never lets another run take the conversation
+    /// over; a crash during the call holds the conversation that much longer. A lease that covers it already is not
+    /// written again. False when the run lost the conversation.
+    /// </summary>
+    public static Task<bool> CoverCallAsync(
+        this IApplicationDbContext db, Conversation conversation, Guid owner, DateTime now, TimeSpan lease, TimeSpan callTimeout, CancellationToken cancellationToken) =>
+        conversation.HoldsLease(owner, now + callTimeout + (lease / 2))
+            ? Task.FromResult(true)
+            : db.UpdateAsync(conversation, c => c.TryRenewLease(owner, now, callTimeout + lease), cancellationToken);
+
     /// <summary>Whether customer messages other than <paramref name="except"/> still wait for an answer.</summary>
     public static Task<bool> HasUnansweredAsync(this IApplicationDbContext db, Guid conversationId, IReadOnlyCollection<Guid> except, CancellationToken cancellationToken) =>
         db.Messages.AnyAsync(

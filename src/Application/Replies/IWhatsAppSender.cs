@@ -14,11 +14,15 @@ public interface IWhatsAppSender
         Task.FromResult<SendResult>(new SendResult.PermanentFailure("template_unsupported", "This number cannot send message templates."));
 
     /// <summary>
-    /// Sends a voice note: the Ogg Opus file is uploaded to Meta (<c>POST /{phone-number-id}/media</c>) and sent as an
-    /// audio message marked as voice. Senders that cannot refuse it for good, saying so.
+    /// Uploads a file to Meta (<c>POST /{phone-number-id}/media</c>) for a later <see cref="SendMediaAsync"/>; Meta keeps
+    /// it 30 days. Senders that cannot refuse it for good, saying so.
     /// </summary>
-    Task<SendResult> SendVoiceNoteAsync(SenderNumber number, string to, ReadOnlyMemory<byte> oggOpus, string? replyToWamid, CancellationToken cancellationToken) =>
-        Task.FromResult<SendResult>(new SendResult.PermanentFailure("voice_unsupported", "This number cannot send voice notes."));
+    Task<MediaUploadResult> UploadMediaAsync(SenderNumber number, ReadOnlyMemory<byte> file, string mimeType, string fileName, CancellationToken cancellationToken) =>
+        Task.FromResult<MediaUploadResult>(new MediaUploadResult.NotUploaded(new SendResult.PermanentFailure("media_unsupported", "This number cannot send files.")));
+
+    /// <summary>Sends an uploaded file (audio, a voice note, an image, a video or a document). Senders that cannot refuse it for good, saying so.</summary>
+    Task<SendResult> SendMediaAsync(SenderNumber number, string to, OutboundMedia media, string? replyToWamid, CancellationToken cancellationToken) =>
+        Task.FromResult<SendResult>(new SendResult.PermanentFailure("media_unsupported", "This number cannot send files."));
 
     /// <summary>
     /// Marks an inbound message (and those before it) read, without a typing indicator: a person opened the conversation.
@@ -54,4 +58,22 @@ public abstract record SendResult
 
     /// <summary>Trying again will not help (bad parameter, outside the 24-hour window, expired token…).</summary>
     public sealed record PermanentFailure(string Code, string Title) : SendResult;
+}
+
+/// <summary>
+/// A file uploaded to Meta, by its media id, as a message of <paramref name="Type"/> (<c>audio</c>, <c>image</c>,
+/// <c>video</c>, <c>document</c>). <paramref name="Voice"/> makes audio a voice note.
+/// </summary>
+public sealed record OutboundMedia(string Type, string MediaId, bool Voice = false, string? Caption = null, string? FileName = null);
+
+/// <summary>The outcome of an upload: Meta's media id, or why not (a retryable or permanent <see cref="SendResult"/>).</summary>
+public abstract record MediaUploadResult
+{
+    private MediaUploadResult()
+    {
+    }
+
+    public sealed record Uploaded(string MediaId) : MediaUploadResult;
+
+    public sealed record NotUploaded(SendResult Failure) : MediaUploadResult;
 }

@@ -9,6 +9,9 @@ public interface ISpeechTranscriber
     /// <summary>False when no speech endpoint is configured: callers then tell the model a voice note arrived that it cannot hear.</summary>
     bool IsEnabled { get; }
 
+    /// <summary>The longest one call may take (its time-out): a reply's lease is made to cover it before each call.</summary>
+    TimeSpan CallTimeout => TimeSpan.FromSeconds(70);
+
     /// <summary>Returns the transcript. Throws <see cref="SpeechException"/> when the endpoint failed or answered garbage.</summary>
     Task<string> TranscribeAsync(SpeechAudio audio, string? model, CancellationToken cancellationToken);
 }
@@ -22,6 +25,9 @@ public interface ISpeechSynthesizer
 {
     /// <summary>False when no speech endpoint is configured.</summary>
     bool IsEnabled { get; }
+
+    /// <summary>The longest one call may take (its time-out): a reply's lease is made to cover it before each call.</summary>
+    TimeSpan CallTimeout => TimeSpan.FromSeconds(70);
 
     /// <summary>
     /// Returns the spoken text in the asked format, or in whatever the endpoint answered instead (check

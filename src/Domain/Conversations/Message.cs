@@ -106,6 +106,12 @@ public sealed class Message
     /// <summary>The words of a voice note or audio, as transcribed; for an outbound voice note, the text it speaks.</summary>
     public string? Transcript { get; private set; }
 
+    /// <summary>When an outbound file was uploaded to Meta (its media id is <see cref="MediaId"/>), so a retried send reuses it.</summary>
+    public DateTime? MediaUploadedAt { get; private set; }
+
+    /// <summary>Meta keeps an uploaded file 30 days; a day less leaves room for a send on the last one.</summary>
+    public static readonly TimeSpan UploadUsableFor = TimeSpan.FromDays(29);
+
     public const int MaxMediaAttempts = 5;
     public const int MaxTranscriptLength = 8000;
     public const int MaxMediaErrorLength = 1000;
@@ -221,6 +227,25 @@ public sealed class Message
         message.IdempotencyKey = idempotencyKey;
         return message;
     }
+
+    /// <summary>
+    /// A person's file (an image, audio, a video or a document, of <paramref name="type"/>) kept under
+    /// <paramref name="mediaKey"/>, waiting in the outbox; the caption is what the thread shows of it.
+    /// </summary>
+    public static Message OperatorMedia(
+        Conversation conversation, string type, string mediaKey, long sizeBytes, string mimeType, string? fileName, string? caption, string sentBy, string? idempotencyKey, DateTime now)
+    {
+        var message = OperatorText(conversation, string.Empty, sentBy, idempotencyKey, now);
+        message.Type = type;
+        message.Text = string.IsNullOrWhiteSpace(caption) ? null : caption.Trim();
+        message.Caption = message.Text;
+        message.FileName = string.IsNullOrWhiteSpace(fileName) ? null : Clip(fileName.Trim(), 256);
+        message.RecordMediaStored(mediaKey, sizeBytes, mimeType);
+        return message;
+    }
+
+    /// <summary>An outbound file waiting to be uploaded and sent: an operator's, or a voice note.</summary>
+    public bool IsOutboundMedia => Direction == MessageDirection.Outbound && IsMediaType(Type) && MediaKey is not null;
 
     /// <summary>An approved template waiting in the outbox; <paramref name="preview"/> is what the thread shows of it.</summary>
     public static Message OutboundTemplate(Conversation conversation, MessageTemplate template, string preview, string sentBy, string? idempotencyKey, DateTime now)
@@ -531,6 +556,22 @@ public sealed class Message
         MediaError = null;
         MediaAttempts = 0;
     }
+
+    /// <summary>An outbound file was uploaded to Meta as <paramref name="mediaId"/>: a retry of the send reuses it.</summary>
+    public void RecordUpload(string mediaId, DateTime now)
+    {
+        if (Direction != MessageDirection.Outbound)
+        {
+            throw new InvalidOperationException("Only an outbound file is uploaded.");
+        }
+
+        MediaId = mediaId;
+        MediaUploadedAt = now;
+    }
+
+    /// <summary>Meta's media id of this outbound file while Meta still keeps it; null when it must be uploaded (again).</summary>
+    public string? UploadedMediaId(DateTime now) =>
+        Direction == MessageDirection.Outbound && MediaId is not null && MediaUploadedAt is { } at && now - at < UploadUsableFor ? MediaId : null;
 
     /// <summary>The file will not be kept (unknown or expired id, checksum mismatch, too large, a type Meta does not allow).</summary>
     public void RecordMediaFailed(string reason, long? sizeBytes = null)

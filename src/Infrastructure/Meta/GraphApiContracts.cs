@@ -18,23 +18,47 @@ internal sealed record GraphTextMessageRequest(
     public string Type => "text";
 }
 
-internal sealed record GraphAudioMessageRequest(
-    [property: JsonPropertyName("to")] string To,
-    [property: JsonPropertyName("audio")] GraphAudio Audio,
-    [property: JsonPropertyName("context"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] GraphContext? Context)
+/// <summary>
+/// A message that sends an uploaded file by its media id: <c>{"type":"audio","audio":{"id":…,"voice":true}}</c>, or image,
+/// video, document with their caption (and a document's file name). <c>voice</c> makes audio a voice note (play button,
+/// transcript, "played" status).
+/// </summary>
+internal static class GraphMediaMessage
 {
-    [JsonPropertyName("messaging_product")]
-    public string MessagingProduct => "whatsapp";
+    public static System.Text.Json.Nodes.JsonObject Create(string to, Application.Replies.OutboundMedia media, string? replyToWamid)
+    {
+        var file = new System.Text.Json.Nodes.JsonObject { ["id"] = media.MediaId };
+        if (media.Voice)
+        {
+            file["voice"] = true;
+        }
 
-    [JsonPropertyName("recipient_type")]
-    public string RecipientType => "individual";
+        if (media.Caption is { Length: > 0 } caption && media.Type is "image" or "video" or "document")
+        {
+            file["caption"] = caption;
+        }
 
-    [JsonPropertyName("type")]
-    public string Type => "audio";
+        if (media.FileName is { Length: > 0 } fileName && media.Type == "document")
+        {
+            file["filename"] = fileName;
+        }
+
+        var body = new System.Text.Json.Nodes.JsonObject
+        {
+            ["messaging_product"] = "whatsapp",
+            ["recipient_type"] = "individual",
+            ["to"] = to,
+            ["type"] = media.Type,
+            [media.Type] = file,
+        };
+        if (!string.IsNullOrWhiteSpace(replyToWamid))
+        {
+            body["context"] = new System.Text.Json.Nodes.JsonObject { ["message_id"] = replyToWamid };
+        }
+
+        return body;
+    }
 }
-
-/// <summary>An uploaded file by its media id; <c>voice</c> makes it a voice note (play button, transcript, "played" status).</summary>
-internal sealed record GraphAudio([property: JsonPropertyName("id")] string Id, [property: JsonPropertyName("voice")] bool Voice);
 
 internal sealed record GraphMediaUploadResponse([property: JsonPropertyName("id")] string? Id);
 

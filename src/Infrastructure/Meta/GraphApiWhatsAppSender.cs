@@ -20,8 +20,6 @@ internal sealed partial class GraphApiWhatsAppSender(
     TimeProvider time,
     ILogger<GraphApiWhatsAppSender> logger) : IWhatsAppSender
 {
-    private const string VoiceNoteMediaType = "audio/ogg";
-
     private readonly MetaOptions _options = options.Value;
 
     public async Task<SendResult> SendTextAsync(SenderNumber number, string to, string text, string? replyToWamid, CancellationToken cancellationToken)
@@ -36,21 +34,16 @@ internal sealed partial class GraphApiWhatsAppSender(
     public async Task<SendResult> SendTemplateAsync(SenderNumber number, string to, Domain.Conversations.MessageTemplate template, CancellationToken cancellationToken) =>
         await PostAsync(number, GraphTemplateMessageRequest.From(to, template), content => ReadSent(number, content), cancellationToken);
 
-    public async Task<SendResult> SendVoiceNoteAsync(SenderNumber number, string to, ReadOnlyMemory<byte> oggOpus, string? replyToWamid, CancellationToken cancellationToken)
+    public async Task<MediaUploadResult> UploadMediaAsync(
+        SenderNumber number, ReadOnlyMemory<byte> file, string mimeType, string fileName, CancellationToken cancellationToken)
     {
         string? mediaId = null;
-        var upload = await PostAsync(number, "media", () => UploadContent(oggOpus), content => ReadUploaded(number, content, out mediaId), cancellationToken);
-        if (upload is not SendResult.Sent || mediaId is null)
-        {
-            return upload;
-        }
-
-        var body = new GraphAudioMessageRequest(
-            to,
-            new GraphAudio(mediaId, Voice: true),
-            string.IsNullOrWhiteSpace(replyToWamid) ? null : new GraphContext(replyToWamid));
-        return await PostAsync(number, body, content => ReadSent(number, content), cancellationToken);
+        var upload = await PostAsync(number, "media", () => UploadContent(file, mimeType, fileName), content => ReadUploaded(number, content, out mediaId), cancellationToken);
+        return upload is SendResult.Sent && mediaId is not null ? new MediaUploadResult.Uploaded(mediaId) : new MediaUploadResult.NotUploaded(upload);
     }
+
+    public async Task<SendResult> SendMediaAsync(SenderNumber number, string to, OutboundMedia media, string? replyToWamid, CancellationToken cancellationToken) =>
+        await PostAsync(number, GraphMediaMessage.Create(to, media, replyToWamid), content => ReadSent(number, content), cancellationToken);
 
     public Task MarkReadAsync(SenderNumber number, string wamid, CancellationToken cancellationToken) =>
         MarkAsync(number, new GraphMarkReadRequest(wamid, new GraphTypingIndicator("text")), wamid, cancellationToken);
@@ -77,15 +70,15 @@ internal sealed partial class GraphApiWhatsAppSender(
         PostAsync(number, "messages", () => JsonContent.Create(body), onSuccess, cancellationToken);
 
     /// <summary>The multipart form of Meta's media upload: the file, its type, and the product.</summary>
-    private static MultipartFormDataContent UploadContent(ReadOnlyMemory<byte> oggOpus)
+    private static MultipartFormDataContent UploadContent(ReadOnlyMemory<byte> bytes, string mimeType, string fileName)
     {
-        var file = new ReadOnlyMemoryContent(oggOpus);
-        file.Headers.ContentType = new MediaTypeHeaderValue(VoiceNoteMediaType);
+        var file = new ReadOnlyMemoryContent(bytes);
+        file.Headers.ContentType = new MediaTypeHeaderValue(mimeType);
         return new MultipartFormDataContent
         {
             { new StringContent("whatsapp"), "messaging_product" },
-            { new StringContent(VoiceNoteMediaType), "type" },
-            { file, "file", "voice-note.ogg" },
+            { new StringContent(mimeType), "type" },
+            { file, "file", fileName },
         };
     }
 

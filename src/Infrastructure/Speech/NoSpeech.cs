@@ -7,6 +7,8 @@ internal sealed class NoSpeech : ISpeechTranscriber, ISpeechSynthesizer
 {
     public bool IsEnabled => false;
 
+    public TimeSpan CallTimeout => TimeSpan.Zero;
+
     public Task<string> TranscribeAsync(SpeechAudio audio, string? model, CancellationToken cancellationToken) =>
         throw new SpeechException("No speech endpoint is configured (Speech:Provider=None).", isTransient: false);
 

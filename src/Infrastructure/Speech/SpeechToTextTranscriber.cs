@@ -16,6 +16,9 @@ internal sealed partial class SpeechToTextTranscriber(
 {
     public bool IsEnabled => true;
 
+    /// <summary>The speech HTTP client's time-out (<c>Speech:TimeoutSeconds</c> plus ten seconds): no call outlasts it.</summary>
+    public TimeSpan CallTimeout => TimeSpan.FromSeconds(options.Value.TimeoutSeconds + 10);
+
     public async Task<string> TranscribeAsync(SpeechAudio audio, string? model, CancellationToken cancellationToken)
     {
         var chosen = string.IsNullOrWhiteSpace(model) ? options.Value.SttModel : model.Trim();

@@ -20,6 +20,9 @@ internal sealed partial class TextToSpeechSynthesizer(
 
     public bool IsEnabled => true;
 
+    /// <summary>The speech HTTP client's time-out (<c>Speech:TimeoutSeconds</c> plus ten seconds): no call outlasts it.</summary>
+    public TimeSpan CallTimeout => TimeSpan.FromSeconds(options.Value.TimeoutSeconds + 10);
+
     public async Task<SynthesizedSpeech> SynthesizeAsync(string text, SpeechVoice voice, SpeechAudioFormat format, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(text);

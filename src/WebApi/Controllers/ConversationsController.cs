@@ -8,6 +8,7 @@ using CleanAgent.Application.Conversations.GetMessageMedia;
 using CleanAgent.Application.Conversations.HandOffConversation;
 using CleanAgent.Application.Conversations.ResumeConversation;
 using CleanAgent.Application.Conversations.RetryOutboundMessage;
+using CleanAgent.Application.Conversations.SendOperatorMedia;
 using CleanAgent.Application.Conversations.SendOperatorMessage;
 using CleanAgent.Domain.Conversations;
 using CleanAgent.WebApi.Infrastructure;
@@ -165,6 +166,48 @@ public sealed class ConversationsController(ISender sender) : ControllerBase
     public async Task<ActionResult<MessageDto>> Send(
         Guid id, SendMessageRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken cancellationToken) =>
         Accepted(await sender.Send(new SendOperatorMessageCommand(id, request.Text, Message.SentByApi, idempotencyKey), cancellationToken));
+
+    /// <summary>Send a file as a person</summary>
+    /// <remarks>
+    /// Sends an image (JPEG, PNG; 5 MB), audio (AAC, AMR, MP3, MP4, Ogg; 16 MB), a video (MP4, 3GPP; 16 MB) or a document
+    /// (PDF, text, Office; 100 MB) to the customer: the multipart field <c>file</c>, its part's content type choosing the
+    /// kind, and an optional <c>caption</c> (images, videos and documents; at most 1024 characters). The file is kept like
+    /// the customers' files, and goes through the same outbox as a text: answered at once as <c>Pending</c>, uploaded to
+    /// Meta and sent in the background. Takeover, the 24-hour window and <c>Idempotency-Key</c> work as for a text.
+    /// </remarks>
+    /// <param name="id">The conversation's id.</param>
+    /// <param name="file">The file.</param>
+    /// <param name="caption">Shown under an image, video or document.</param>
+    /// <param name="idempotencyKey">Any unique string (at most 128 characters) that makes a retry of this request safe.</param>
+    /// <response code="202">The message, Pending; it is sent in the background.</response>
+    /// <response code="400">No file, an empty one, a caption longer than 1024 characters, or a malformed form.</response>
+    /// <response code="404">No conversation has this id.</response>
+    /// <response code="409">The 24-hour window is closed (a template is needed), or nobody can be addressed in this conversation.</response>
+    /// <response code="413">The file is larger than WhatsApp allows for its kind (or <c>Media:MaxBytes</c>).</response>
+    /// <response code="415">WhatsApp does not send files of this content type (or the body is not multipart/form-data).</response>
+    [HttpPost("{id:guid}/messages/media", Name = "SendConversationMedia")]
+    [Consumes("multipart/form-data")]
+    [OperatorMediaSizeLimit]
+    [ProducesResponseType<MessageDto>(StatusCodes.Status202Accepted)]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType)]
+    public async Task<ActionResult<MessageDto>> SendMedia(
+        Guid id, IFormFile? file, [FromForm] string? caption, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        if (file is null)
+        {
+            throw new FluentValidation.ValidationException([new FluentValidation.Results.ValidationFailure("file", "Send the file as the multipart field 'file'.")]);
+        }
+
+        using var buffer = new MemoryStream((int)Math.Min(file.Length, int.MaxValue));
+        await file.CopyToAsync(buffer, cancellationToken);
+        var command = new SendOperatorMediaCommand(
+            id, file.FileName, file.ContentType, buffer.GetBuffer().AsMemory(0, (int)buffer.Length), caption, Message.SentByApi, idempotencyKey);
+        return Accepted(await sender.Send(command, cancellationToken));
+    }
 
     /// <summary>Download a message's file</summary>
     /// <remarks>

@@ -78,6 +78,49 @@ public sealed class VoiceReplyTests(SqliteFileSystemMediaApp app) : DatabaseTest
     }
 
     [Fact]
+    public async Task A_voice_note_whose_send_failed_is_sent_again_by_the_media_id_Meta_already_has()
+    {
+        await ArrangeAsync("Always");
+        App.SpeechSpeaks(MediaTestApp.VoiceNote(0.5));
+        App.LlmAnswers("See you tonight.");
+        var audioSends = 0;
+        // Meta takes the upload, then fails the first send of the voice note with a 5xx (a retryable failure).
+        App.Graph.Given(Request.Create().WithPath("/*/*/messages").UsingPost().WithBody(b => b != null && b.Contains("\"type\":\"audio\"", StringComparison.Ordinal)))
+            .AtPriority(3)
+            .RespondWith(Response.Create().WithCallback(_ =>
+            {
+                var first = Interlocked.Increment(ref audioSends) == 1;
+                return new WireMock.ResponseMessage
+                {
+                    StatusCode = first ? 500 : 200,
+                    Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new("application/json") },
+                    BodyData = new WireMock.Util.BodyData
+                    {
+                        DetectedBodyType = WireMock.Types.BodyType.String,
+                        BodyAsString = first
+                            ? """{"error":{"message":"An unknown error occurred","type":"OAuthException","code":131000,"fbtrace_id":"A2"}}"""
+                            : """{"messaging_product":"whatsapp","contacts":[{"input":"x","wa_id":"x"}],"messages":[{"id":"wamid.VOICE-RETRIED"}]}""",
+                    },
+                };
+            }));
+
+        await CustomerWritesAsync("wamid.TEXT4", "Is my booking confirmed?");
+        var sent = await ReplyTestApp.EventuallyReadAsync(OutboundAsync, o => o.Count == 1 && o[0].GetProperty("status").GetString() == "Sent", "the voice note is sent on the retry", seconds: 90);
+
+        Assert.Equal("wamid.VOICE-RETRIED", sent[0].GetProperty("whatsAppMessageId").GetString());
+        Assert.Single(await App.UploadsAsync());
+        var sends = App.SentAudios();
+        Assert.Equal(2, sends.Count);
+        var mediaId = sends[0].GetProperty("audio").GetProperty("id").GetString();
+        Assert.StartsWith("uploaded-", mediaId, StringComparison.Ordinal);
+        Assert.All(sends, s => Assert.Equal(mediaId, s.GetProperty("audio").GetProperty("id").GetString()));
+        Assert.All(sends, s => Assert.True(s.GetProperty("audio").GetProperty("voice").GetBoolean()));
+        var stored = await App.WithDbAsync(db => db.Messages.AsNoTracking().SingleAsync(m => m.WhatsAppMessageId == "wamid.VOICE-RETRIED"));
+        Assert.Equal(mediaId, stored.MediaId);
+        Assert.NotNull(stored.MediaUploadedAt);
+    }
+
+    [Fact]
     public async Task An_answer_too_long_for_three_voice_notes_goes_out_as_text()
     {
         await ArrangeAsync("Always");

@@ -247,3 +247,22 @@ public sealed class SqliteNoSpeechApp() : MediaTestApp(TestDatabase.Sqlite, "Fil
 
 /// <summary>No speech endpoint and the offline responder.</summary>
 public sealed class SqliteOfflineNoSpeechApp() : MediaTestApp(TestDatabase.Sqlite, "FileSystem", speechProvider: "None", aiProvider: "Offline");
+
+/// <summary>
+/// SQLite and the FileSystem store with a three-second reply lease and a sweeper that looks every second: a run that
+/// lets its lease run out is taken over at once.
+/// </summary>
+public sealed class SqliteShortLeaseMediaApp : MediaTestApp
+{
+    public const int LeaseSeconds = 3;
+
+    public SqliteShortLeaseMediaApp()
+        : base(TestDatabase.Sqlite, "FileSystem")
+    {
+        Settings["WhatsApp:LeaseSeconds"] = LeaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Settings["WhatsApp:SweepIntervalSeconds"] = "1";
+        Settings["WhatsApp:SweepGraceSeconds"] = "1";
+        Settings["WhatsApp:BurstWindowMilliseconds"] = "0";
+        Settings["Speech:TimeoutSeconds"] = "30";
+    }
+}

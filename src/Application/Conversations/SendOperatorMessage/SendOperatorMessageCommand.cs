@@ -38,16 +38,7 @@ internal sealed class SendOperatorMessageCommandHandler(IApplicationDbContext db
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        if (conversation.IsUnidentified)
-        {
-            throw new ConflictException("This conversation holds messages with no usable sender; nobody can be answered from it.");
-        }
-
-        if (!conversation.IsWithinServiceWindow(now))
-        {
-            throw new ConflictException(
-                "The 24-hour customer service window is closed: WhatsApp allows only an approved template now. Send one with POST /api/whatsapp-numbers/{id}/templates/send.");
-        }
+        conversation.EnsureOperatorCanWrite(now);
 
         var message = Message.OperatorText(conversation, command.Text!.Trim(), command.SentBy, command.IdempotencyKey, now);
         db.Messages.Add(message);

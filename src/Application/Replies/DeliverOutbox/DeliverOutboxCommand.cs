@@ -18,7 +18,7 @@ internal sealed partial class DeliverOutboxCommandHandler(
     IApplicationDbContext db,
     ReplyReferences references,
     IWhatsAppSender sender,
-    VoiceNoteDelivery voiceNotes,
+    OutboundMediaDelivery files,
     ISendPacer pacer,
     IOptions<ReplyOptions> options,
     TimeProvider time,
@@ -84,7 +84,7 @@ internal sealed partial class DeliverOutboxCommandHandler(
         {
             var result = message.Template is { } template
                 ? await sender.SendTemplateAsync(from, to, template, cancellationToken)
-                : message.IsOutboundVoiceNote ? await voiceNotes.SendAsync(from, to, message, cancellationToken)
+                : message.IsOutboundMedia ? await files.SendAsync(from, to, message, cancellationToken)
                 : await sender.SendTextAsync(from, to, message.Text ?? string.Empty, message.ContextMessageId, cancellationToken);
             if (result is not SendResult.RetryableFailure { RetryAfter: { } wait } || wait > ShortWait || attempt >= 3)
             {

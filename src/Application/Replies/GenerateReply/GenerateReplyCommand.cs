@@ -60,7 +60,13 @@ internal sealed class GenerateReplyCommandHandler(
 
         // Render: the answer's parts (text, or voice notes) go into the outbox, and the messages it answers are answered, in one commit.
         var replyTo = unanswered.Count > 1 ? unanswered[^1].WhatsAppMessageId : null;
-        references.AddOutbound(await renderer.RenderAsync(conversation, agent, unanswered.Any(m => m.IsAudio), answer, replyTo, Now, cancellationToken));
+        var outbox = await renderer.RenderAsync(conversation, command.Owner, agent, unanswered.Any(m => m.IsAudio), answer, replyTo, Now, cancellationToken);
+        if (outbox is null)
+        {
+            return false;
+        }
+
+        references.AddOutbound(outbox);
         unanswered.ForEach(m => m.MarkAnswered(Now));
         return await db.UpdateAsync(conversation, c => c.TryRenewLease(command.Owner, Now, options.Value.Lease), cancellationToken);
     }

@@ -13,7 +13,8 @@ namespace CleanAgent.Application.Replies.PrepareReply;
 /// days), and voice notes are transcribed. Each message's state is committed as soon as it is done, so a crash loses
 /// nothing. A failure that may pass defers the reply (the conversation's retry clock); after
 /// <see cref="Message.MaxMediaAttempts"/> tries, or a failure that will not pass, the reason is recorded and the agent
-/// answers with what it has. False when another run took the conversation over.
+/// answers with what it has. Before a transcription the lease is made to cover the speech time-out. False when another
+/// run took the conversation over.
 /// </summary>
 public sealed record PrepareReplyCommand(Guid ConversationId, Guid Owner, Guid AgentId, IReadOnlyList<Guid> MessageIds)
     : ICommand<bool>, IBackgroundCommand;
@@ -55,6 +56,11 @@ internal sealed partial class PrepareReplyCommandHandler(
             var retry = message.AwaitsMedia ? await DownloadAsync(from, message, cancellationToken) : null;
             if (retry is null && message.AwaitsTranscript && transcriber.IsEnabled)
             {
+                if (!await db.CoverCallAsync(conversation, command.Owner, Now, options.Value.Lease, transcriber.CallTimeout, cancellationToken))
+                {
+                    return false;
+                }
+
                 retry = await TranscribeAsync(message, sttModel, cancellationToken);
             }
 

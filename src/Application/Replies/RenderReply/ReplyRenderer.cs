@@ -1,8 +1,10 @@
+using CleanAgent.Application.Common.Interfaces;
 using CleanAgent.Application.Media;
 using CleanAgent.Application.Speech;
 using CleanAgent.Domain.Agents;
 using CleanAgent.Domain.Conversations;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CleanAgent.Application.Replies.RenderReply;
 
@@ -11,9 +13,11 @@ namespace CleanAgent.Application.Replies.RenderReply;
 /// agent answers in voice (<see cref="Agent.VoiceReplies"/>), voice notes: Ogg Opus files of at most
 /// <see cref="MaxVoiceNoteBytes"/> (WhatsApp's limit for the play button), split at sentence boundaries, kept in the
 /// media store like inbound files. When speech fails or the answer is too long to speak, the text goes out instead and
-/// the reason is kept on the message.
+/// the reason is kept on the message. Before each speech call the run's lease is made to cover the speech time-out, so a
+/// slow speech endpoint never lets another run answer the same messages.
 /// </summary>
-internal sealed partial class ReplyRenderer(ISpeechSynthesizer speech, IMediaStore media, ILogger<ReplyRenderer> logger)
+internal sealed partial class ReplyRenderer(
+    IApplicationDbContext db, ISpeechSynthesizer speech, IMediaStore media, IOptions<ReplyOptions> options, TimeProvider time, ILogger<ReplyRenderer> logger)
 {
     /// <summary>WhatsApp shows a voice note's play button only up to this size.</summary>
     public const int MaxVoiceNoteBytes = 512 * 1024;
@@ -24,8 +28,9 @@ internal sealed partial class ReplyRenderer(ISpeechSynthesizer speech, IMediaSto
     /// <summary>A longer answer is sent as text: nobody listens to five voice notes in a row.</summary>
     public const int MaxVoiceNotes = 3;
 
-    public async Task<List<Message>> RenderAsync(
-        Conversation conversation, Agent agent, bool customerSpoke, string answer, string? replyTo, DateTime now, CancellationToken cancellationToken)
+    /// <summary>The outbox messages of <paramref name="answer"/>; null when another run took the conversation over meanwhile.</summary>
+    public async Task<List<Message>?> RenderAsync(
+        Conversation conversation, Guid owner, Agent agent, bool customerSpoke, string answer, string? replyTo, DateTime now, CancellationToken cancellationToken)
     {
         if (!agent.AnswersInVoice(customerSpoke))
         {
@@ -39,7 +44,12 @@ internal sealed partial class ReplyRenderer(ISpeechSynthesizer speech, IMediaSto
 
         try
         {
-            var notes = await SpeakAsync(answer, new SpeechVoice(agent.TtsModel, agent.TtsVoice), cancellationToken);
+            var (notes, held) = await SpeakAsync(conversation, owner, answer, new SpeechVoice(agent.TtsModel, agent.TtsVoice), cancellationToken);
+            if (!held)
+            {
+                return null;
+            }
+
             if (notes is null)
             {
                 return Text(conversation, answer, replyTo, now, $"the answer is too long for {MaxVoiceNotes} voice notes.");
@@ -61,8 +71,12 @@ internal sealed partial class ReplyRenderer(ISpeechSynthesizer speech, IMediaSto
         }
     }
 
-    /// <summary>The answer as voice notes, each within the size limit; null when it takes more than <see cref="MaxVoiceNotes"/>.</summary>
-    private async Task<List<(string Text, ReadOnlyMemory<byte> Audio)>?> SpeakAsync(string answer, SpeechVoice voice, CancellationToken cancellationToken)
+    /// <summary>
+    /// The answer as voice notes, each within the size limit; null when it takes more than <see cref="MaxVoiceNotes"/>.
+    /// Held is false when the run lost the conversation before a speech call.
+    /// </summary>
+    private async Task<(List<(string Text, ReadOnlyMemory<byte> Audio)>? Notes, bool Held)> SpeakAsync(
+        Conversation conversation, Guid owner, string answer, SpeechVoice voice, CancellationToken cancellationToken)
     {
         var notes = new List<(string, ReadOnlyMemory<byte>)>();
         var pending = new Stack<string>(MessageSplitter.Split(answer, MaxCharactersPerNote).Reverse());
@@ -70,7 +84,12 @@ internal sealed partial class ReplyRenderer(ISpeechSynthesizer speech, IMediaSto
         {
             if (notes.Count + pending.Count + 1 > MaxVoiceNotes)
             {
-                return null;
+                return (null, true);
+            }
+
+            if (!await db.CoverCallAsync(conversation, owner, time.GetUtcNow().UtcDateTime, options.Value.Lease, speech.CallTimeout, cancellationToken))
+            {
+                return (null, false);
             }
 
             var audio = await speech.SynthesizeAsync(text, voice, SpeechAudioFormat.Opus, cancellationToken);
@@ -89,7 +108,7 @@ internal sealed partial class ReplyRenderer(ISpeechSynthesizer speech, IMediaSto
             var halves = MessageSplitter.Split(text, (text.Length / 2) + 1);
             if (halves.Count < 2)
             {
-                return null;
+                return (null, true);
             }
 
             foreach (var half in halves.Reverse())
@@ -98,7 +117,7 @@ internal sealed partial class ReplyRenderer(ISpeechSynthesizer speech, IMediaSto
             }
         }
 
-        return notes;
+        return (notes, true);
     }
 
     private static List<Message> Text(Conversation conversation, string answer, string? replyTo, DateTime now, string? reason) =>

@@ -15,8 +15,12 @@ internal sealed class RoutingWhatsAppSender(IWhatsAppSender graphApi, SimulatedG
     public async Task<SendResult> SendTemplateAsync(SenderNumber number, string to, Domain.Conversations.MessageTemplate template, CancellationToken cancellationToken) =>
         await (await PickAsync(number, cancellationToken)).SendTemplateAsync(number, to, template, cancellationToken);
 
-    public async Task<SendResult> SendVoiceNoteAsync(SenderNumber number, string to, ReadOnlyMemory<byte> oggOpus, string? replyToWamid, CancellationToken cancellationToken) =>
-        await (await PickAsync(number, cancellationToken)).SendVoiceNoteAsync(number, to, oggOpus, replyToWamid, cancellationToken);
+    public async Task<MediaUploadResult> UploadMediaAsync(
+        SenderNumber number, ReadOnlyMemory<byte> file, string mimeType, string fileName, CancellationToken cancellationToken) =>
+        await (await PickAsync(number, cancellationToken)).UploadMediaAsync(number, file, mimeType, fileName, cancellationToken);
+
+    public async Task<SendResult> SendMediaAsync(SenderNumber number, string to, OutboundMedia media, string? replyToWamid, CancellationToken cancellationToken) =>
+        await (await PickAsync(number, cancellationToken)).SendMediaAsync(number, to, media, replyToWamid, cancellationToken);
 
     public async Task MarkSeenAsync(SenderNumber number, string wamid, CancellationToken cancellationToken) =>
         await (await PickAsync(number, cancellationToken)).MarkSeenAsync(number, wamid, cancellationToken);

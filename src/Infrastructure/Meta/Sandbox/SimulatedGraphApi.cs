@@ -41,11 +41,18 @@ internal sealed partial class SimulatedGraphApi(
         return Task.FromResult<SendResult>(new SendResult.Sent(wamid));
     }
 
-    public Task<SendResult> SendVoiceNoteAsync(SenderNumber number, string to, ReadOnlyMemory<byte> oggOpus, string? replyToWamid, CancellationToken cancellationToken)
+    /// <summary>The simulator keeps no files: an upload is accepted with a media id of its own.</summary>
+    public Task<MediaUploadResult> UploadMediaAsync(
+        SenderNumber number, ReadOnlyMemory<byte> file, string mimeType, string fileName, CancellationToken cancellationToken)
+    {
+        LogUploaded(number.PhoneNumberId, file.Length);
+        return Task.FromResult<MediaUploadResult>(new MediaUploadResult.Uploaded("sandbox-media-" + Guid.NewGuid().ToString("N")));
+    }
+
+    public Task<SendResult> SendMediaAsync(SenderNumber number, string to, OutboundMedia media, string? replyToWamid, CancellationToken cancellationToken)
     {
         var wamid = SandboxWebhooks.NewWamid();
-        _sent.Writer.TryWrite(new SentMessage(number.PhoneNumberId, to, wamid, time.GetUtcNow(), IsVoiceNote: true));
-        LogSentVoiceNote(number.PhoneNumberId, oggOpus.Length);
+        _sent.Writer.TryWrite(new SentMessage(number.PhoneNumberId, to, wamid, time.GetUtcNow(), IsVoiceNote: media.Voice));
         return Task.FromResult<SendResult>(new SendResult.Sent(wamid));
     }
 
@@ -118,8 +125,8 @@ internal sealed partial class SimulatedGraphApi(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Sandbox number {PhoneNumberId} sent a text of {Length} characters to the simulator")]
     private partial void LogSent(string phoneNumberId, int length);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Sandbox number {PhoneNumberId} sent a voice note of {Bytes} bytes")]
-    private partial void LogSentVoiceNote(string phoneNumberId, int bytes);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Sandbox number {PhoneNumberId} uploaded a file of {Bytes} bytes")]
+    private partial void LogUploaded(string phoneNumberId, int bytes);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The simulator could not report a status of sandbox number {PhoneNumberId}")]
     private partial void LogTickFailed(string phoneNumberId, Exception exception);
