@@ -383,7 +383,7 @@ internal sealed partial class CallCenter(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId} was lost with the process that took it before it was answered: rejected")]
     private partial void LogLostCallRejected(string callId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId} is already taken (by another instance or an earlier delivery of its connect): left alone")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId} is already taken (by another instance or an earlier delivery of its connect) or over: left alone")]
     private partial void LogTaken(string callId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Call leases could not be renewed or checked ({Kind}): {Reason}")]
