@@ -399,29 +399,102 @@ public sealed class Message
     /// <summary>Why an <see cref="CallInterrupted"/> call ended, as its error.</summary>
     public const string CallCutOff = "the call was cut off: the service stopped while it was live";
 
+    /// <summary>Why a call left ringing (or pre-accepted) by a lost process was refused, as its error.</summary>
+    public const string CallNotAnswered = "the call was not answered: the service stopped before it picked up";
+
+    /// <summary>Meta's word for a call the customer placed that nobody answered yet.</summary>
+    public const string CallRinging = "ringing";
+
+    /// <summary>Our media connection to Meta is set up (<c>pre_accept</c>), the call not yet accepted.</summary>
+    public const string CallPreAccepted = "pre_accepted";
+
+    public const string CallAccepted = "accepted";
+
+    /// <summary>
+    /// Takes a ringing call for this process to answer: its lease (<see cref="StatusAt"/>) starts now. False when the call
+    /// is not a ringing customer call nobody took yet (another process or an earlier delivery took it, or it ended).
+    /// </summary>
+    public bool TryClaimCall(DateTime now)
+    {
+        if (!IsCustomerCall || CallStatus is not (null or CallRinging) || StatusAt is not null)
+        {
+            return false;
+        }
+
+        StatusAt = now;
+        return true;
+    }
+
+    /// <summary>Meta took our answer's media connection (<c>pre_accept</c>); the caller still hears it ring. False when the call is no longer ours to answer.</summary>
+    public bool TryRecordCallPreAccepted(DateTime now)
+    {
+        if (!IsOpenCall || CallStatus == CallAccepted)
+        {
+            return false;
+        }
+
+        CallStatus = CallPreAccepted;
+        StatusAt = now;
+        return true;
+    }
+
     /// <summary>
     /// We answered the call and it is live in this process. For a live call, <see cref="StatusAt"/> is its lease: the
     /// process holding it renews it (<see cref="RenewCallLease"/>); a call whose lease ran out was lost with its process.
+    /// False when the call already ended.
     /// </summary>
-    public void RecordCallAnswered(DateTime now)
+    public bool RecordCallAnswered(DateTime now)
     {
-        ApplyCallEvent("accepted", durationSeconds: null, connectRawJson: null);
+        if (!IsOpenCall)
+        {
+            return false;
+        }
+
+        ApplyCallEvent(CallAccepted, durationSeconds: null, connectRawJson: null);
         StatusAt = now;
+        return true;
     }
 
+    /// <summary>The process answering or holding the call is alive: its lease starts again.</summary>
     public void RenewCallLease(DateTime now)
     {
-        if (IsLiveCall)
+        if (IsOpenCall && StatusAt is not null)
         {
             StatusAt = now;
         }
     }
 
-    /// <summary>Answered by us and not ended yet, as far as the database knows.</summary>
-    public bool IsLiveCall => Type == CallType && Direction == MessageDirection.Inbound && CallStatus == "accepted";
+    private bool IsCustomerCall => Type == CallType && Direction == MessageDirection.Inbound;
 
-    /// <summary>A live call whose process stopped renewing its lease before <paramref name="expiredBefore"/>.</summary>
-    public bool IsLostCall(DateTime expiredBefore) => IsLiveCall && (StatusAt ?? Timestamp) < expiredBefore;
+    /// <summary>Answered by us and not ended yet, as far as the database knows.</summary>
+    public bool IsLiveCall => IsCustomerCall && CallStatus == CallAccepted;
+
+    /// <summary>A customer call not ended yet: ringing (taken by a process or not), pre-accepted or live.</summary>
+    public bool IsOpenCall => IsCustomerCall && CallStatus is (null or CallRinging or CallPreAccepted or CallAccepted);
+
+    /// <summary>
+    /// An open call whose lease ran out before <paramref name="expiredBefore"/>: its process stopped renewing it, or,
+    /// for a call no process took, it was stored before then and nobody picked it up.
+    /// </summary>
+    public bool IsLostCall(DateTime expiredBefore) => IsOpenCall && (StatusAt ?? CreatedAt) < expiredBefore;
+
+    /// <summary>
+    /// Ends a call lost with its process: a live one as <see cref="CallInterrupted"/> (see <see cref="InterruptCall"/>), one
+    /// still ringing or pre-accepted as <c>rejected</c> with <see cref="CallNotAnswered"/>. Answers how Meta must be told:
+    /// a call whose media was set up (pre-accepted or live) is terminated, one that only rang is rejected.
+    /// </summary>
+    public LostCallAction EndLostCall(DateTime? lastTurnAt)
+    {
+        if (CallStatus == CallAccepted)
+        {
+            InterruptCall(lastTurnAt, CallCutOff);
+            return LostCallAction.Terminate;
+        }
+
+        var preAccepted = CallStatus == CallPreAccepted;
+        RecordCallEnd("rejected", durationSeconds: null, CallNotAnswered);
+        return preAccepted ? LostCallAction.Terminate : LostCallAction.Reject;
+    }
 
     /// <summary>
     /// A call lost with its process (a restart or crash): ended as <see cref="CallInterrupted"/>, lasting until the last
@@ -450,9 +523,10 @@ public sealed class Message
     private static int CallRank(string? status) => status switch
     {
         null => 0,
-        "ringing" => 1,
-        "accepted" => 2,
-        _ => 3,
+        CallRinging => 1,
+        CallPreAccepted => 2,
+        CallAccepted => 3,
+        _ => 4,
     };
 
     public void MarkSent(string wamid, DateTime now)

@@ -7,6 +7,7 @@ using CleanAgent.Application.Calls.AnswerCall;
 using CleanAgent.Application.Calls.EndCall;
 using CleanAgent.Application.Calls.EndLostCalls;
 using CleanAgent.Application.Calls.RecordCallAnswered;
+using CleanAgent.Application.Calls.RecordCallPreAccepted;
 using CleanAgent.Application.Calls.RenewCallLeases;
 using CleanAgent.Application.Replies;
 using CleanAgent.Application.Speech;
@@ -132,9 +133,17 @@ internal sealed partial class CallCenter(
 
                     foreach (var call in lost)
                     {
-                        LogLostCallEnded(call.CallId, call.DurationSeconds);
                         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                        await TryAsync(() => control.TerminateAsync(call.Number, call.CallId, timeout.Token));
+                        if (call.Action == Domain.Conversations.LostCallAction.Terminate)
+                        {
+                            LogLostCallEnded(call.CallId, call.DurationSeconds);
+                            await TryAsync(() => control.TerminateAsync(call.Number, call.CallId, timeout.Token));
+                        }
+                        else
+                        {
+                            LogLostCallRejected(call.CallId);
+                            await TryAsync(() => control.RejectAsync(call.Number, call.CallId, timeout.Token));
+                        }
                     }
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
@@ -191,6 +200,12 @@ internal sealed partial class CallCenter(
             synthesizer = scope.ServiceProvider.GetService<ISpeechSynthesizer>();
         }
 
+        if (plan.Taken)
+        {
+            LogTaken(callId);
+            return;
+        }
+
         if (plan.Number is null)
         {
             return;
@@ -207,6 +222,9 @@ internal sealed partial class CallCenter(
             return;
         }
 
+        // From here on this process holds the call: its lease is renewed until the call ends here.
+        var key = known.Id + "/" + callId;
+        _live[key] = plan.CallMessageId;
         var janus = new JanusClient(httpClients.CreateClient(JanusHttpClient), new Uri(settings.JanusUrl!), TimeSpan.FromSeconds(Math.Max(1, settings.JanusTimeoutSeconds)), logger);
         JanusCall media;
         try
@@ -223,6 +241,7 @@ internal sealed partial class CallCenter(
         {
             using var port = RtpPort.Bind(IPAddress.Parse(settings.RtpAddress));
             var accepted = false;
+            var ours = true;
             var started = Stopwatch.GetTimestamp();
             string reason;
             try
@@ -230,16 +249,21 @@ internal sealed partial class CallCenter(
                 var barebone = PlainSdp.TryParse(media.BareboneOffer) ?? throw new JanusException("Janus's barebone offer has no Opus audio.");
                 var answer = await media.ProcessAsync(PlainSdp.Answer(settings.RtpAddress, port.Port, barebone.OpusPayloadType), hangUp);
                 await control.PreAcceptAsync(plan.Number, callId, answer, hangUp);
+                ours = await RecordAsync(new RecordCallPreAcceptedCommand(plan.CallMessageId));
+                if (!ours)
+                {
+                    throw new CallControlException("the call ended in the database before it was answered (its lease ran out and another instance ended it)");
+                }
+
                 await control.AcceptAsync(plan.Number, callId, answer, hangUp);
                 accepted = true;
-                LogAnswered(callId, known.PhoneNumberId, port.Port);
-                await using (var scope = scopes.CreateAsyncScope())
+                ours = await RecordAsync(new RecordCallAnsweredCommand(plan.CallMessageId));
+                if (!ours)
                 {
-                    if (await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new RecordCallAnsweredCommand(known.Id, callId), CancellationToken.None) is { } messageId)
-                    {
-                        _live[known.Id + "/" + callId] = messageId;
-                    }
+                    throw new CallControlException("the call ended in the database as it was answered (Meta's terminate, or another instance ended it)");
                 }
+
+                LogAnswered(callId, known.PhoneNumberId, port.Port);
 
                 var janusPeer = new IPEndPoint(IPAddress.Parse(barebone.Address), barebone.Port);
                 var live = new LiveCall(plan, callId, port, janusPeer, barebone.OpusPayloadType, scopes, transcriber!, synthesizer!, options.Value, words.Value, logger);
@@ -264,6 +288,11 @@ internal sealed partial class CallCenter(
             var duration = (int)Stopwatch.GetElapsedTime(started).TotalSeconds;
             using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             var stopped = stopping.IsCancellationRequested;
+            if (!ours)
+            {
+                return; // whoever ended the call in the database told Meta and stored how it ended
+            }
+
             if (!hangUp.IsCancellationRequested || stopped)
             {
                 // We end the call (Janus lost it, the caller never spoke, it failed, or the service stops): Meta is told so.
@@ -274,6 +303,12 @@ internal sealed partial class CallCenter(
             var why = !accepted ? reason : stopped ? Domain.Conversations.Message.CallCutOff : null;
             await RecordEndAsync(known, callId, outcome, accepted ? duration : null, cleanup.Token, why);
         }
+    }
+
+    private async Task<bool> RecordAsync(ICommand<bool> command)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(command, CancellationToken.None);
     }
 
     private async Task RefuseAsync(KnownNumber known, SenderNumber number, string callId, string reason, CancellationToken cancellationToken)
@@ -344,6 +379,12 @@ internal sealed partial class CallCenter(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId} was lost with the process that answered it (a restart or crash): ended as interrupted after {DurationSeconds} s")]
     private partial void LogLostCallEnded(string callId, int durationSeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId} was lost with the process that took it before it was answered: rejected")]
+    private partial void LogLostCallRejected(string callId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId} is already taken (by another instance or an earlier delivery of its connect) or over: left alone")]
+    private partial void LogTaken(string callId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Call leases could not be renewed or checked ({Kind}): {Reason}")]
     private partial void LogLeaseFailed(string kind, string reason);

@@ -51,4 +51,74 @@ public sealed class CallLeaseTests
 
         Assert.Equal(("completed", 9), (call.CallStatus, call.CallDurationSeconds));
     }
+
+    private static Message RingingCall()
+    {
+        var conversation = Conversation.Start(Guid.NewGuid(), "16315551190", null, CalledAt);
+        var call = Message.Call(conversation, "wacid.2", customerCalled: true, CalledAt.AddSeconds(-3), "{}", CalledAt);
+        call.ApplyCallEvent(Message.CallRinging, durationSeconds: null, connectRawJson: null);
+        return call;
+    }
+
+    [Fact]
+    public void A_ringing_call_is_taken_once_and_its_lease_starts_then()
+    {
+        var call = RingingCall();
+
+        Assert.True(call.TryClaimCall(CalledAt.AddSeconds(1)));
+        Assert.False(call.TryClaimCall(CalledAt.AddSeconds(2)));
+
+        Assert.Equal(CalledAt.AddSeconds(1), call.StatusAt);
+        Assert.False(call.IsLostCall(CalledAt.AddSeconds(1)));
+        Assert.True(call.IsLostCall(CalledAt.AddSeconds(1.5)));
+    }
+
+    [Fact]
+    public void A_call_nobody_took_is_lost_once_it_was_stored_longer_ago_than_the_lease_by_our_clock()
+    {
+        var call = RingingCall(); // Meta's timestamp is 3 s before we stored it
+
+        Assert.False(call.IsLostCall(CalledAt));
+        Assert.True(call.IsLostCall(CalledAt.AddTicks(1)));
+    }
+
+    [Fact]
+    public void A_lost_call_that_only_rang_is_rejected_and_one_pre_accepted_is_terminated_both_stored_as_not_answered()
+    {
+        var rang = RingingCall();
+        Assert.True(rang.TryClaimCall(CalledAt));
+        var preAccepted = RingingCall();
+        Assert.True(preAccepted.TryClaimCall(CalledAt) && preAccepted.TryRecordCallPreAccepted(CalledAt));
+        Assert.Equal(Message.CallPreAccepted, preAccepted.CallStatus);
+
+        Assert.Equal(LostCallAction.Reject, rang.EndLostCall(lastTurnAt: null));
+        Assert.Equal(LostCallAction.Terminate, preAccepted.EndLostCall(lastTurnAt: null));
+
+        Assert.All([rang, preAccepted], c => Assert.Equal(("rejected", Message.CallNotAnswered, (int?)null), (c.CallStatus, c.ErrorTitle, c.CallDurationSeconds)));
+        Assert.All([rang, preAccepted], c => Assert.False(c.IsOpenCall));
+    }
+
+    [Fact]
+    public void A_lost_live_call_is_terminated_and_interrupted()
+    {
+        var call = AnsweredCall();
+
+        Assert.Equal(LostCallAction.Terminate, call.EndLostCall(CalledAt.AddSeconds(5)));
+
+        Assert.Equal((Message.CallInterrupted, 5), (call.CallStatus, call.CallDurationSeconds));
+    }
+
+    [Fact]
+    public void An_ended_call_is_not_taken_pre_accepted_answered_or_renewed()
+    {
+        var call = RingingCall();
+        call.ApplyCallEvent("completed", 0, connectRawJson: null); // the caller hung up while it rang
+
+        Assert.False(call.TryClaimCall(CalledAt));
+        Assert.False(call.TryRecordCallPreAccepted(CalledAt));
+        Assert.False(call.RecordCallAnswered(CalledAt));
+        call.RenewCallLease(CalledAt);
+        Assert.Equal(("completed", (DateTime?)null), (call.CallStatus, call.StatusAt));
+        Assert.False(call.IsLostCall(CalledAt.AddHours(1)));
+    }
 }

@@ -5,27 +5,29 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using CleanAgent.Application.Speech;
 using CleanAgent.Domain.Conversations;
 using CleanAgent.Infrastructure.Calls;
 using CleanAgent.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using WireMock;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
+using WireMock.Types;
+using WireMock.Util;
 
 namespace CleanAgent.WebApi.BrowserTests.Calls;
 
 /// <summary>
 /// A WhatsApp call end to end: headless Chromium plays Meta's side (WebRTC, a recorded question as its microphone),
-/// real Janus with nosip terminates it, the real app answers through its webhook, call engine and RTP socket. Meta's
-/// Graph API and the model are faked over HTTP; speech by port fakes until the speech adapters land. Runs only inside
-/// the network namespace that scripts/calls-e2e.sh sets up (it exports the Janus URL).
+/// real Janus with nosip terminates it, the real app answers through its webhook, call engine, RTP socket and its real
+/// OpenAI-compatible speech-to-text and text-to-speech adapters. Meta's Graph API, the model and the speech server are
+/// faked over HTTP (<see cref="SpeechServer"/> hears the uploaded audio). Runs only inside the network namespace that
+/// scripts/calls-e2e.sh sets up (it exports the Janus URL).
 /// </summary>
 public sealed class CallEndToEndTests
 {
@@ -46,7 +48,7 @@ public sealed class CallEndToEndTests
         using var llm = WireMockServer.Start();
         llm.Given(Request.Create().WithPath("/v1/chat/completions").UsingPost())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Completion(Answer)));
-        var speech = new RecordingSpeech();
+        using var speech = new SpeechServer();
         var database = Path.Combine(Path.GetTempPath(), $"cleanagent_calls_{Guid.NewGuid():N}.db");
         await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
@@ -60,11 +62,9 @@ public sealed class CallEndToEndTests
             b.UseSetting("Ai:Endpoint", llm.Url);
             b.UseSetting("Ai:ApiKey", "fake-e2e");
             b.UseSetting("Calls:JanusUrl", janusUrl);
-            b.ConfigureTestServices(services =>
-            {
-                services.AddSingleton<ISpeechTranscriber>(speech);
-                services.AddSingleton<ISpeechSynthesizer>(speech);
-            });
+            b.UseSetting("Speech:Provider", "OpenAI");
+            b.UseSetting("Speech:Endpoint", speech.Url);
+            b.UseSetting("Speech:ApiKey", "fake-e2e-speech-key");
         });
         using var admin = factory.CreateClient();
         admin.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
@@ -116,7 +116,7 @@ public sealed class CallEndToEndTests
         await EventuallyAsync(() => graph.LogEntries.Any(e => e.RequestMessage.Body?.Contains("\"accept\"", StringComparison.Ordinal) == true) ? "" : null, "accept sent to Meta");
 
         // The recorded question reaches speech-to-text as real audio, and the agent's answer is heard in Chromium.
-        await EventuallyAsync(() => speech.Heard.Any(level => level > -40) ? "" : null, "the caller's speech transcribed", seconds: 90);
+        await EventuallyAsync(() => speech.Heard.Any(level => level > SpeechServer.SpeechLevelDb) ? "" : null, "the caller's speech transcribed", seconds: 90);
         await EventuallyAsync(() => speech.Said.Contains(Answer) ? "" : null, "the agent's answer spoken");
         var heard = await EventuallyAsync(async () =>
         {
@@ -135,7 +135,7 @@ public sealed class CallEndToEndTests
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var turns = await db.Messages.AsNoTracking().Where(m => m.Type == Message.CallTurnType).ToListAsync();
-            Assert.Contains(turns, t => t.Direction == MessageDirection.Inbound && t.Text == RecordingSpeech.Transcript);
+            Assert.Contains(turns, t => t.Direction == MessageDirection.Inbound && t.Text == SpeechServer.Transcript);
             Assert.Contains(turns, t => t.Direction == MessageDirection.Outbound && t.Text == Answer);
         }
 
@@ -148,6 +148,7 @@ public sealed class CallEndToEndTests
 
         var latencies = string.Join(", ", call.ResponseLatencies.Select(l => $"{l:F0} ms"));
         Console.WriteLine($"calls e2e: connected; caller packets in {call.PacketsReceived}, agent packets out {call.PacketsSent}, Chromium inbound-rtp {heard}");
+        Console.WriteLine($"calls e2e: uploads transcribed at {string.Join(", ", speech.Heard.Select(l => $"{l:F1} dBFS"))}; spoken: {string.Join(" | ", speech.Said)}");
         Console.WriteLine($"calls e2e: end of the caller's turn → first audio back: {latencies} (instant fake speech and model)");
         File.Delete(database);
     }
@@ -224,41 +225,88 @@ public sealed class CallEndToEndTests
         usage = new { prompt_tokens = 10, completion_tokens = 5, total_tokens = 15 },
     });
 
-    /// <summary>Speech ports that answer at once: the level (dBFS) of each turn heard, a fixed transcript, and a tone as the agent's voice.</summary>
-    private sealed class RecordingSpeech : ISpeechTranscriber, ISpeechSynthesizer
+    /// <summary>
+    /// An OpenAI-compatible speech server that answers at once. A transcription is decided by the audio uploaded: the
+    /// WAV's level (dBFS) is kept in <see cref="Heard"/>, and only an upload louder than <see cref="SpeechLevelDb"/> is
+    /// heard as the question; a quieter one is transcribed as nothing. Every synthesis is a 2 s tone as raw 24 kHz PCM;
+    /// the texts asked for are read back from the server's log.
+    /// </summary>
+    private sealed class SpeechServer : IDisposable
     {
         public const string Transcript = "What time do you open tomorrow?";
+        public const double SpeechLevelDb = -40;
 
-        public bool IsEnabled => true;
+        private static readonly byte[] Tone = MakeTone();
+        private readonly WireMockServer _server = WireMockServer.Start();
 
+        public SpeechServer()
+        {
+            _server.Given(Request.Create().WithPath("/v1/audio/transcriptions").UsingPost()).RespondWith(Response.Create().WithCallback(Transcribe));
+            _server.Given(Request.Create().WithPath("/v1/audio/speech").UsingPost())
+                .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "audio/pcm").WithBody(Tone));
+        }
+
+        public string Url => _server.Url!;
+
+        /// <summary>The level (dBFS) of each upload, in the order they came.</summary>
         public ConcurrentQueue<double> Heard { get; } = new();
 
-        public ConcurrentQueue<string> Said { get; } = new();
+        public IReadOnlyList<string> Said => _server.LogEntries
+            .Where(e => e.RequestMessage.Path == "/v1/audio/speech")
+            .OrderBy(e => e.RequestMessage.DateTime)
+            .Select(e => JsonNode.Parse(e.RequestMessage.Body!)!["input"]!.GetValue<string>())
+            .ToList();
 
-        public Task<string> TranscribeAsync(SpeechAudio audio, string? model, CancellationToken cancellationToken)
+        public void Dispose() => _server.Stop();
+
+        private ResponseMessage Transcribe(IRequestMessage request)
         {
-            var pcm = audio.Bytes.Span[44..];
-            double sum = 0;
-            for (var i = 0; i + 1 < pcm.Length; i += 2)
+            var level = LevelOf(request.BodyAsBytes ?? []);
+            Heard.Enqueue(level);
+            return new ResponseMessage
             {
-                double sample = BinaryPrimitives.ReadInt16LittleEndian(pcm[i..]);
+                StatusCode = 200,
+                Headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new("application/json") },
+                BodyData = new BodyData
+                {
+                    DetectedBodyType = BodyType.String,
+                    BodyAsString = JsonSerializer.Serialize(new { text = level > SpeechLevelDb ? Transcript : string.Empty }),
+                },
+            };
+        }
+
+        /// <summary>The RMS level of the 16-bit PCM in the WAV file inside the multipart upload; -120 when there is none.</summary>
+        private static double LevelOf(byte[] upload)
+        {
+            var riff = upload.AsSpan().IndexOf("RIFF"u8);
+            var data = riff < 0 ? -1 : upload.AsSpan(riff).IndexOf("data"u8);
+            if (data < 0 || riff + data + 8 > upload.Length)
+            {
+                return -120;
+            }
+
+            var start = riff + data + 8;
+            var length = Math.Min(BinaryPrimitives.ReadInt32LittleEndian(upload.AsSpan(start - 4)), upload.Length - start);
+            double sum = 0;
+            var samples = length / 2;
+            for (var i = 0; i < samples; i++)
+            {
+                double sample = BinaryPrimitives.ReadInt16LittleEndian(upload.AsSpan(start + 2 * i));
                 sum += sample * sample;
             }
 
-            Heard.Enqueue(20 * Math.Log10(Math.Max(1e-6, Math.Sqrt(sum / Math.Max(1, pcm.Length / 2)) / short.MaxValue)));
-            return Task.FromResult(Transcript);
+            return samples == 0 ? -120 : 20 * Math.Log10(Math.Max(1e-6, Math.Sqrt(sum / samples) / short.MaxValue));
         }
 
-        public Task<SynthesizedSpeech> SynthesizeAsync(string text, SpeechVoice voice, SpeechAudioFormat format, CancellationToken cancellationToken)
+        private static byte[] MakeTone()
         {
-            Said.Enqueue(text);
             var pcm = new byte[24000 * 2 * 2];
             for (var i = 0; i < pcm.Length / 2; i++)
             {
                 BinaryPrimitives.WriteInt16LittleEndian(pcm.AsSpan(2 * i), (short)(9000 * Math.Sin(2 * Math.PI * 300 * i / 24000)));
             }
 
-            return Task.FromResult(new SynthesizedSpeech(pcm, "audio/pcm", SpeechAudioFormat.Pcm));
+            return pcm;
         }
     }
 }

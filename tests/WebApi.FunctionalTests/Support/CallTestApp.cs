@@ -174,3 +174,5 @@ public sealed class SettableClock : TimeProvider
 }
 
 public sealed class SqliteCallApp() : CallTestApp(TestDatabase.Sqlite);
+
+public sealed class PostgresCallApp() : CallTestApp(TestDatabase.PostgreSql);

@@ -5,22 +5,19 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CleanAgent.Application.Calls.RecordCallAnswered;
 
-/// <summary>Marks a call live once Meta accepted our answer; its lease starts now (see <see cref="Message.RecordCallAnswered"/>).</summary>
-/// <returns>The call message's id, whose lease the live call renews; null when the call is not stored.</returns>
-public sealed record RecordCallAnsweredCommand(Guid NumberId, string CallId) : ICommand<Guid?>;
+/// <summary>
+/// Marks a call live once Meta accepted our answer; its lease starts now (see <see cref="Message.RecordCallAnswered"/>).
+/// False when the call ended meanwhile (Meta's terminate, or another instance ended it as lost).
+/// </summary>
+public sealed record RecordCallAnsweredCommand(Guid CallMessageId) : ICommand<bool>;
 
-internal sealed class RecordCallAnsweredCommandHandler(IApplicationDbContext db, TimeProvider time) : ICommandHandler<RecordCallAnsweredCommand, Guid?>
+internal sealed class RecordCallAnsweredCommandHandler(IApplicationDbContext db, TimeProvider time) : ICommandHandler<RecordCallAnsweredCommand, bool>
 {
-    public async ValueTask<Guid?> Handle(RecordCallAnsweredCommand command, CancellationToken cancellationToken)
+    public async ValueTask<bool> Handle(RecordCallAnsweredCommand command, CancellationToken cancellationToken)
     {
-        var call = await db.Messages
-            .FirstOrDefaultAsync(m => m.WhatsAppNumberId == command.NumberId && m.WhatsAppMessageId == command.CallId && m.Type == Message.CallType, cancellationToken);
-        if (call is not null)
-        {
-            call.RecordCallAnswered(time.GetUtcNow().UtcDateTime);
-            await db.SaveChangesAsync(cancellationToken);
-        }
-
-        return call?.Id;
+        var call = await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.Id == command.CallMessageId, cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        return call is not null
+            && await db.TryChangeCallAsync(call, c => c.RecordCallAnswered(now), heldHere: true, cancellationToken);
     }
 }
