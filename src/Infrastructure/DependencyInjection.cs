@@ -44,7 +44,15 @@ public static class DependencyInjection
                 services.AddDbContextPool<AppDbContext, SqlServerAppDbContext>(o => o.UseSqlServer(connectionString, s => s.EnableRetryOnFailure()));
                 break;
             default:
-                services.AddDbContextPool<AppDbContext, SqliteAppDbContext>(o => o.UseSqlite(connectionString));
+                var synchronousNormal = DatabaseSettings.ParseSqliteSynchronousNormal(configuration["Database:SqliteSynchronous"]);
+                services.AddDbContextPool<AppDbContext, SqliteAppDbContext>(o =>
+                {
+                    o.UseSqlite(connectionString);
+                    if (synchronousNormal)
+                    {
+                        o.AddInterceptors(new SqliteSynchronousInterceptor());
+                    }
+                });
                 break;
         }
 

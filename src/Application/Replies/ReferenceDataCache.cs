@@ -26,6 +26,13 @@ internal sealed class ReferenceDataCache(ISecretProtector protector, TimeProvide
             return (number, number.ToSender(protector));
         });
 
+    /// <summary>The number read again whatever its entry's age (Meta refused the cached token).</summary>
+    public Task<(WhatsAppNumber Number, SenderNumber Sender)> ReloadNumberAsync(Guid id, Func<Task<WhatsAppNumber>> load)
+    {
+        _numbers.TryRemove(id, out _);
+        return NumberAsync(id, load);
+    }
+
     public Task<Agent?> AgentAsync(Guid id, Func<Task<Agent?>> load) => GetAsync(_agents, id, load);
 
     private async Task<T> GetAsync<T>(ConcurrentDictionary<Guid, Entry<T>> entries, Guid id, Func<Task<T>> load)

@@ -88,6 +88,16 @@ internal sealed class ReplyReferences(IApplicationDbContext db, ReferenceDataCac
     public async Task<SenderNumber> SenderAsync(Guid numberId, CancellationToken cancellationToken) =>
         (await NumberAndSenderAsync(numberId, cancellationToken)).Sender;
 
+    /// <summary>
+    /// The number read again after Meta refused <paramref name="used"/>'s token: the sender with a token changed since
+    /// it was cached (through another instance), or null when the token is the same.
+    /// </summary>
+    public async Task<SenderNumber?> FreshSenderAsync(Guid numberId, SenderNumber used, CancellationToken cancellationToken)
+    {
+        _number = await cache.ReloadNumberAsync(numberId, () => db.WhatsAppNumbers.AsNoTracking().FirstAsync(n => n.Id == numberId, cancellationToken));
+        return _number.Value.Sender.AccessToken == used.AccessToken ? null : _number.Value.Sender;
+    }
+
     /// <summary>The agent, or null when it does not exist (any more).</summary>
     public async Task<Agent?> AgentAsync(Guid id, CancellationToken cancellationToken) =>
         _agent?.Id == id

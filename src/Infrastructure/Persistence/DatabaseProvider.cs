@@ -30,6 +30,14 @@ public static class DatabaseSettings
     /// is left alone although it measured faster: Hangfire.PostgreSql's long polling <c>LISTEN</c>s and relies on the
     /// reset to stop; the webhook writer keeps one connection open per batch instead.
     /// </summary>
+    /// <summary><c>Database:SqliteSynchronous</c>: <c>Full</c> (the default: every commit synced to disk) or <c>Normal</c>.</summary>
+    public static bool ParseSqliteSynchronousNormal(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "full" => false,
+        "normal" => true,
+        _ => throw new InvalidOperationException($"Database:SqliteSynchronous '{value}' is not supported; use Full or Normal."),
+    };
+
     public static string WithNpgsqlDefaults(string connectionString)
     {
         var given = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()

@@ -57,7 +57,15 @@ internal sealed partial class DeliverOutboxCommandHandler(
                 throw new ReplyDeferredException($"Too many sends wait for {number.PhoneNumberId}.", retryAfter: TimeSpan.FromSeconds(1));
             }
 
-            switch (await SendAsync(from, conversation.Recipient, message, cancellationToken))
+            var result = await SendAsync(from, conversation.Recipient, message, cancellationToken);
+            if (result is SendResult.PermanentFailure { Code: "190" } && await references.FreshSenderAsync(number.Id, from, cancellationToken) is { } fresh)
+            {
+                // The token was changed (through another instance) since this process cached the number: send with the new one.
+                from = fresh;
+                result = await SendAsync(from, conversation.Recipient, message, cancellationToken);
+            }
+
+            switch (result)
             {
                 case SendResult.Sent sent:
                     if (!await RecordSentAsync(conversation, command.Owner, message, sent.WhatsAppMessageId, last: message == outbox[^1], cancellationToken))
