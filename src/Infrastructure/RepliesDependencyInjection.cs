@@ -17,8 +17,9 @@ internal static class RepliesDependencyInjection
     {
         services.Configure<MetaOptions>(configuration.GetSection(MetaOptions.SectionName));
         services.AddSingleton<ISendPacer, SendPacer>();
+        // Sends are held to Meta:TimeoutSeconds per request by the sender; an upload (up to 100 MB) gets at least two minutes, as downloads do.
         services.AddHttpClient<IWhatsAppSender, GraphApiWhatsAppSender>((sp, client) =>
-            client.Timeout = TimeSpan.FromSeconds(Math.Max(1, sp.GetRequiredService<IOptions<MetaOptions>>().Value.TimeoutSeconds)));
+            client.Timeout = TimeSpan.FromSeconds(Math.Max(120, sp.GetRequiredService<IOptions<MetaOptions>>().Value.TimeoutSeconds)));
 
         services.Configure<KnowledgeOptions>(configuration.GetSection(KnowledgeOptions.SectionName));
         services.AddSingleton<IKnowledgeFileReader, KnowledgeFileReader>();

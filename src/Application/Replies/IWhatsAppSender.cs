@@ -20,6 +20,9 @@ public interface IWhatsAppSender
     Task<MediaUploadResult> UploadMediaAsync(SenderNumber number, ReadOnlyMemory<byte> file, string mimeType, string fileName, CancellationToken cancellationToken) =>
         Task.FromResult<MediaUploadResult>(new MediaUploadResult.NotUploaded(new SendResult.PermanentFailure("media_unsupported", "This number cannot send files.")));
 
+    /// <summary>How long an upload may take (a file of up to 100 MB): the delivery step holds its lease that long.</summary>
+    TimeSpan UploadTimeout => TimeSpan.FromMinutes(2);
+
     /// <summary>Sends an uploaded file (audio, a voice note, an image, a video or a document). Senders that cannot refuse it for good, saying so.</summary>
     Task<SendResult> SendMediaAsync(SenderNumber number, string to, OutboundMedia media, string? replyToWamid, CancellationToken cancellationToken) =>
         Task.FromResult<SendResult>(new SendResult.PermanentFailure("media_unsupported", "This number cannot send files."));

@@ -66,6 +66,14 @@ internal sealed class ReplyReferences(IApplicationDbContext db, ReferenceDataCac
             ? Task.FromResult(_open!.Any(m => m.ConversationId == conversationId && m.Direction == MessageDirection.Inbound && m.NeedsReply && m.AnsweredAt == null && !except.Contains(m.Id)))
             : db.HasUnansweredAsync(conversationId, except, cancellationToken);
 
+    /// <summary>Whether answers wait in the outbox: this run's own, or (after a reload) one stored meanwhile, as an operator's.</summary>
+    public async Task<bool> HasUnsentAsync(Guid conversationId, Guid except, CancellationToken cancellationToken) =>
+        IsOpenReadCurrent
+            ? _open!.Any(m => m.ConversationId == conversationId && m.AwaitsDelivery && m.Id != except)
+            : await db.Messages.AnyAsync(
+                m => m.ConversationId == conversationId && m.Direction == MessageDirection.Outbound && m.Status == MessageStatus.Pending && m.Id != except,
+                cancellationToken);
+
     /// <summary>Messages by id: the ones the decide step read are still tracked, so this costs no query.</summary>
     public async Task<List<Message>> MessagesAsync(IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
     {

@@ -595,7 +595,7 @@ public sealed class Message
     /// <summary>Puts an undelivered message back in the outbox; false when it was delivered, pending or has nothing to send.</summary>
     public bool TryRequeue(DateTime now)
     {
-        if (!IsUndelivered || (string.IsNullOrEmpty(Text) && !IsOutboundVoiceNote))
+        if (!IsUndelivered || (string.IsNullOrEmpty(Text) && !IsOutboundMedia))
         {
             return false;
         }

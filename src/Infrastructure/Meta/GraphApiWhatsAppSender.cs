@@ -22,6 +22,11 @@ internal sealed partial class GraphApiWhatsAppSender(
 {
     private readonly MetaOptions _options = options.Value;
 
+    /// <summary>A send must answer within <c>Meta:TimeoutSeconds</c>; an upload of up to 100 MB gets at least two minutes (the client's own limit).</summary>
+    public TimeSpan UploadTimeout => http.Timeout;
+
+    private TimeSpan SendTimeout => TimeSpan.FromSeconds(Math.Max(1, _options.TimeoutSeconds));
+
     public async Task<SendResult> SendTextAsync(SenderNumber number, string to, string text, string? replyToWamid, CancellationToken cancellationToken)
     {
         var body = new GraphTextMessageRequest(
@@ -117,10 +122,12 @@ internal sealed partial class GraphApiWhatsAppSender(
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = body() };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(edge == "media" ? UploadTimeout : SendTimeout);
         try
         {
-            using var response = await http.SendAsync(request, cancellationToken);
-            var content = await response.Content.ReadAsStringAsync(cancellationToken);
+            using var response = await http.SendAsync(request, deadline.Token);
+            var content = await response.Content.ReadAsStringAsync(deadline.Token);
             if (response.IsSuccessStatusCode)
             {
                 return onSuccess(content);

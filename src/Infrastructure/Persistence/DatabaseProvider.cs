@@ -23,13 +23,6 @@ public static class DatabaseSettings
             $"Database:Provider '{value}' is not supported; use Sqlite, PostgreSql or SqlServer."),
     };
 
-    /// <summary>
-    /// Npgsql settings the service applies to a PostgreSQL connection string that does not set them. Auto-prepare keeps
-    /// the few statements of the hot paths parsed and planned on each pooled connection (ingest bench, three alternating
-    /// pairs on 2 shared cores: 364–434 → 487–715 webhooks/s, 10–55% less service CPU per webhook). <c>No Reset On Close</c>
-    /// is left alone although it measured faster: Hangfire.PostgreSql's long polling <c>LISTEN</c>s and relies on the
-    /// reset to stop; the webhook writer keeps one connection open per batch instead.
-    /// </summary>
     /// <summary><c>Database:SqliteSynchronous</c>: <c>Full</c> (the default: every commit synced to disk) or <c>Normal</c>.</summary>
     public static bool ParseSqliteSynchronousNormal(string? value) => value?.Trim().ToLowerInvariant() switch
     {
@@ -38,6 +31,13 @@ public static class DatabaseSettings
         _ => throw new InvalidOperationException($"Database:SqliteSynchronous '{value}' is not supported; use Full or Normal."),
     };
 
+    /// <summary>
+    /// Npgsql settings the service applies to a PostgreSQL connection string that does not set them. Auto-prepare keeps
+    /// the few statements of the hot paths parsed and planned on each pooled connection (ingest bench, three alternating
+    /// pairs on 2 shared cores: 364–434 → 487–715 webhooks/s, 10–55% less service CPU per webhook). <c>No Reset On Close</c>
+    /// is left alone although it measured faster: Hangfire.PostgreSql's long polling <c>LISTEN</c>s and relies on the
+    /// reset to stop; the webhook writer keeps one connection open per batch instead.
+    /// </summary>
     public static string WithNpgsqlDefaults(string connectionString)
     {
         var given = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()

@@ -44,6 +44,18 @@ public sealed class OutboxTests
     }
 
     [Fact]
+    public void A_refused_file_without_a_caption_can_be_put_back_in_the_outbox()
+    {
+        var conversation = Conversation.Start(Guid.NewGuid(), "4915112345678", null, Now);
+        var file = Message.OperatorMedia(conversation, "image", "ab/cdef", 1024, "image/png", "menu.png", caption: null, "ana@example.com", null, Now);
+        file.MarkFailed("131053", "Media upload error", Now);
+
+        Assert.Null(file.Text);
+        Assert.True(file.TryRequeue(Now.AddMinutes(1)));
+        Assert.True(file.AwaitsDelivery);
+    }
+
+    [Fact]
     public void A_refused_message_can_be_discarded_and_then_neither_retried_nor_discarded_again()
     {
         var message = Outbound();

@@ -47,7 +47,9 @@ internal sealed partial class DeliverOutboxCommandHandler(
         var from = await references.SenderAsync(number.Id, cancellationToken);
         foreach (var message in outbox)
         {
-            if (!conversation.HoldsLease(command.Owner, Now))
+            // An upload (a file of up to 100 MB) may outlast the lease: the lease is made to cover it first.
+            if (!conversation.HoldsLease(command.Owner, Now) || (message.IsOutboundMedia && message.UploadedMediaId(Now) is null
+                && !await db.CoverCallAsync(conversation, command.Owner, Now, options.Value.Lease, sender.UploadTimeout, cancellationToken)))
             {
                 return DeliveryResult.Lost;
             }
@@ -116,7 +118,8 @@ internal sealed partial class DeliverOutboxCommandHandler(
         {
             c.RecordOutbound(message);
             held = c.TryRenewLease(owner, Now, options.Value.Lease);
-            if (held && last && !await references.HasUnansweredAsync(c.Id, [], cancellationToken))
+            // An operator's message stored meanwhile (it bumps the conversation) is delivered by this run before it ends.
+            if (held && last && !await references.HasUnansweredAsync(c.Id, [], cancellationToken) && !await references.HasUnsentAsync(c.Id, message.Id, cancellationToken))
             {
                 c.CompleteReply(null);
             }

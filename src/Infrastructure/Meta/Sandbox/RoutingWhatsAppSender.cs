@@ -15,6 +15,8 @@ internal sealed class RoutingWhatsAppSender(IWhatsAppSender graphApi, SimulatedG
     public async Task<SendResult> SendTemplateAsync(SenderNumber number, string to, Domain.Conversations.MessageTemplate template, CancellationToken cancellationToken) =>
         await (await PickAsync(number, cancellationToken)).SendTemplateAsync(number, to, template, cancellationToken);
 
+    public TimeSpan UploadTimeout => graphApi.UploadTimeout;
+
     public async Task<MediaUploadResult> UploadMediaAsync(
         SenderNumber number, ReadOnlyMemory<byte> file, string mimeType, string fileName, CancellationToken cancellationToken) =>
         await (await PickAsync(number, cancellationToken)).UploadMediaAsync(number, file, mimeType, fileName, cancellationToken);
