@@ -426,7 +426,7 @@ internal sealed partial class BenchRunner : IAsyncDisposable
                 status = active ? "Active" : "Inactive",
                 agentId,
                 appSecret = numbers[i].AppSecret,
-                accessToken = $"EAAbench-token-{i}",
+                accessToken = $"fake-bench-token-{i}",
                 appId = "1234567890",
                 businessId = "9876543210",
             }, cancellationToken);

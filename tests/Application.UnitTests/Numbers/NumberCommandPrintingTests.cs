@@ -8,7 +8,7 @@ public sealed class NumberCommandPrintingTests
     [Fact]
     public void Printed_add_command_hides_the_secrets_and_the_phone_number()
     {
-        var command = new AddWhatsAppNumberCommand("+1-234-567-8900", "Support", "123456", AppSecret: "the-app-secret", AccessToken: "EAAG-the-token");
+        var command = new AddWhatsAppNumberCommand("+1-234-567-8900", "Support", "123456", AppSecret: "the-app-secret", AccessToken: "fake-the-token");
 
         var printed = command.ToString();
 
@@ -22,7 +22,7 @@ public sealed class NumberCommandPrintingTests
     [Fact]
     public void Printed_update_command_hides_the_secrets()
     {
-        var command = new UpdateWhatsAppNumberCommand("+1-234-567-8900", "Support", "123456", AppSecret: "the-app-secret", AccessToken: "EAAG-the-token");
+        var command = new UpdateWhatsAppNumberCommand("+1-234-567-8900", "Support", "123456", AppSecret: "the-app-secret", AccessToken: "fake-the-token");
 
         var printed = command.ToString();
 

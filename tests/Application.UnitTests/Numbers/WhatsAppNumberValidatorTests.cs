@@ -20,7 +20,7 @@ public sealed class WhatsAppNumberValidatorTests : IDisposable
         AppId: "987654321",
         AppSecret: "app-secret",
         BusinessId: "555666777",
-        AccessToken: "EAAG-token-1234",
+        AccessToken: "fake-token-1234",
         GraphApiVersion: "v24.0");
 
     private static UpdateWhatsAppNumberCommand ValidUpdate() => new(

@@ -73,7 +73,7 @@ public sealed class CallEndToEndTests
         var number = await admin.PostAsJsonAsync("/api/whatsapp-numbers", new
         {
             phoneNumber = "+1 650 555 0177", displayName = "Calls", phoneNumberId = PhoneNumberId, agentId, appSecret = AppSecret,
-            accessToken = "EAAe2e-token-1234", callsEnabled = true,
+            accessToken = "fake-e2e-token-1234", callsEnabled = true,
         });
         Assert.True(number.IsSuccessStatusCode, await number.Content.ReadAsStringAsync());
 

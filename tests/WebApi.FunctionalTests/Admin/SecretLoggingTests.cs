@@ -30,7 +30,7 @@ public abstract class SecretLoggingTests<TApp>(TApp app) : DatabaseTest<TApp>(ap
         RequireDatabase();
         using var client = App.CreateAdminClient();
         var appSecret = "app-secret-" + Guid.NewGuid().ToString("N");
-        var accessToken = "EAAGtoken" + Guid.NewGuid().ToString("N");
+        var accessToken = "fake-token-" + Guid.NewGuid().ToString("N");
         var body = Numbers.ValidBody(appSecret: appSecret, accessToken: accessToken);
         var id = (await Numbers.AddAsync(client, body)).GetProperty("id").GetGuid();
         await client.PutAsJsonAsync($"/api/whatsapp-numbers/{id}", body);

@@ -281,7 +281,7 @@ public abstract class WhatsAppNumbersApiTests<TApp>(TApp app) : DatabaseTest<TAp
         RequireDatabase();
         using var client = App.CreateAdminClient();
         var appSecret = "app-secret-" + Guid.NewGuid().ToString("N");
-        var accessToken = "EAAGtoken" + Guid.NewGuid().ToString("N");
+        var accessToken = "fake-token-" + Guid.NewGuid().ToString("N");
         var body = Numbers.ValidBody(appSecret: appSecret, accessToken: accessToken);
 
         var bodies = new List<string>();
@@ -315,7 +315,7 @@ public abstract class WhatsAppNumbersApiTests<TApp>(TApp app) : DatabaseTest<TAp
         RequireDatabase();
         using var client = App.CreateAdminClient();
         var appSecret = "app-secret-" + Guid.NewGuid().ToString("N");
-        var accessToken = "EAAGtoken" + Guid.NewGuid().ToString("N");
+        var accessToken = "fake-token-" + Guid.NewGuid().ToString("N");
         var id = (await Numbers.AddAsync(client, Numbers.ValidBody(appSecret: appSecret, accessToken: accessToken))).GetProperty("id").GetGuid();
 
         var values = await StoredValues.AllAsync(App);
@@ -338,7 +338,7 @@ public abstract class WhatsAppNumbersApiTests<TApp>(TApp app) : DatabaseTest<TAp
     {
         RequireDatabase();
         using var client = App.CreateAdminClient();
-        var accessToken = "EAAGtoken" + Guid.NewGuid().ToString("N");
+        var accessToken = "fake-token-" + Guid.NewGuid().ToString("N");
         var body = Numbers.ValidBody(accessToken: accessToken);
         var id = (await Numbers.AddAsync(client, body)).GetProperty("id").GetGuid();
         var secretBefore = await StoredValues.NumberColumnAsync(App, id, "ProtectedAppSecret");
@@ -366,7 +366,7 @@ public abstract class WhatsAppNumbersApiTests<TApp>(TApp app) : DatabaseTest<TAp
         var body = Numbers.ValidBody();
         var id = (await Numbers.AddAsync(client, body)).GetProperty("id").GetGuid();
         var secretBefore = await StoredValues.NumberColumnAsync(App, id, "ProtectedAppSecret");
-        var newToken = "EAAGnewtoken" + Guid.NewGuid().ToString("N");
+        var newToken = "fake-new-token-" + Guid.NewGuid().ToString("N");
         body.Remove("appSecret");
         body["accessToken"] = newToken;
 

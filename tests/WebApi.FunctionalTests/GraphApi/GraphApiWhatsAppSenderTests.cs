@@ -13,8 +13,8 @@ namespace CleanAgent.WebApi.FunctionalTests.GraphApi;
 
 public sealed class GraphApiWhatsAppSenderTests : IDisposable
 {
-    private const string NumberToken = "EAAnumber-token-SECRET-1111";
-    private const string FallbackToken = "EAAfallback-token-SECRET-2222";
+    private const string NumberToken = "fake-number-token-SECRET-1111";
+    private const string FallbackToken = "fake-fallback-token-SECRET-2222";
     private const string PhoneNumberId = "106540352242922";
 
     private readonly WireMockServer _meta = FakeHttpServer.Start();

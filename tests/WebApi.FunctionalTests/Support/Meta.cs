@@ -11,7 +11,7 @@ namespace CleanAgent.WebApi.FunctionalTests.Support;
 public static class Meta
 {
     public const string AppSecret = "test-app-secret-5f1c2e";
-    public const string AccessToken = "EAAtest-access-token-7788";
+    public const string AccessToken = "fake-test-access-token-7788";
 
     public static string FixturePath(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "meta", name);
 

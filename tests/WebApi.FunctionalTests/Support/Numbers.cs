@@ -16,7 +16,7 @@ public static class Numbers
         ["appId"] = "987654321",
         ["appSecret"] = appSecret ?? "app-secret-" + Guid.NewGuid().ToString("N"),
         ["businessId"] = "555666777",
-        ["accessToken"] = accessToken ?? "EAAGtoken" + Guid.NewGuid().ToString("N"),
+        ["accessToken"] = accessToken ?? "fake-token-" + Guid.NewGuid().ToString("N"),
         ["graphApiVersion"] = "v24.0",
     };
 
